@@ -1,0 +1,12 @@
+/**
+ * Shared interfaces of fixclust. This package has no tensor dependency:
+ * every other layer builds on it.
+ *
+ * @packageDocumentation
+ */
+export * from './backend.js';
+export * from './errors.js';
+export * from './random.js';
+export * from './representatives.js';
+export * from './types.js';
+export * from './validate.js';
