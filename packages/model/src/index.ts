@@ -1,0 +1,41 @@
+/**
+ * Deep clustering with fixed representatives and variable features, on
+ * TensorFlow.js. Select a compute backend (for example with
+ * `@fixclust/backend-wasm`) before fitting.
+ *
+ * @packageDocumentation
+ */
+export { ACTIVATIONS, type Activation } from './activations.js';
+export {
+  assignClusters,
+  clusteringLoss,
+  cmmLoss,
+  DEFAULT_VARIANCE_EPSILON,
+  disposeRepresentatives,
+  gmmLoss,
+  kmLoss,
+  representativeTensors,
+  squaredDistances,
+  variableFeaturesTerm,
+  type RepresentativeTensors,
+} from './losses.js';
+export {
+  FixedRepresentativeClustering,
+  selectBestRun,
+  type FitOptions,
+  type FitResult,
+} from './model.js';
+export {
+  initialiseNetwork,
+  type DenseLayerWeights,
+  type NetworkShape,
+  type NetworkWeights,
+} from './network.js';
+export {
+  PRESETS,
+  resolveOptions,
+  type FixedRepresentativeOptions,
+  type PresetName,
+  type ResolvedOptions,
+} from './options.js';
+export type { DataMatrix, EpochProgress, RunOutcome } from './train.js';

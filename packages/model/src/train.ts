@@ -1,0 +1,228 @@
+import { Random, type FixclustWarning, type RunRecord } from '@fixclust/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+import {
+  clusteringLoss,
+  variableFeaturesTerm,
+  type RepresentativeTensors,
+} from './losses.js';
+import {
+  initialiseNetwork,
+  NetworkVariables,
+  type NetworkShape,
+  type NetworkWeights,
+} from './network.js';
+import type { ResolvedOptions } from './options.js';
+
+/** A dense row-major matrix: `x` has `nSamples * nFeatures` values. */
+export interface DataMatrix {
+  x: Float32Array;
+  nSamples: number;
+  nFeatures: number;
+}
+
+/** Progress report passed to the per-epoch callback. */
+export interface EpochProgress {
+  /** Run index, from 0. */
+  run: number;
+  nRuns: number;
+  /** Epoch index within the run, from 0. */
+  epoch: number;
+  epochs: number;
+  /** Mean training loss over the epoch's samples. */
+  loss: number;
+  /** Milliseconds since the fit started. */
+  elapsedMs: number;
+}
+
+/** Everything a training run reads. */
+export interface TrainingContext {
+  data: DataMatrix;
+  options: ResolvedOptions;
+  shape: NetworkShape;
+  representatives: RepresentativeTensors;
+  startTime: number;
+  signal?: AbortSignal | undefined;
+  onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
+}
+
+/** Outcome of one training run. */
+export interface RunOutcome {
+  record: RunRecord;
+  initialWeights: NetworkWeights;
+  /** Weights at the end of the epoch with the lowest mean loss. */
+  bestWeights: NetworkWeights;
+  warnings: FixclustWarning[];
+}
+
+/** Steps between yields to the event loop, so an abort can arrive. */
+const STEPS_PER_YIELD = 64;
+
+/**
+ * Trains one run from fresh weights: Adam on the clustering loss plus the
+ * variable-features term, data reshuffled every epoch, keeping the weights
+ * of the epoch with the lowest mean loss.
+ *
+ * An epoch cut short by the abort signal counts with the steps it completed.
+ * A non-finite loss stops the run and is reported as a warning; the run
+ * keeps its best completed epoch.
+ */
+export async function trainRun(
+  context: TrainingContext,
+  run: number,
+  seed: number,
+): Promise<RunOutcome> {
+  const random = new Random(seed);
+  const initialWeights = initialiseNetwork(context.shape, random);
+  const network = new NetworkVariables(initialWeights);
+  const optimizer = tf.train.adam(context.options.learningRate);
+  const record: RunRecord = {
+    run,
+    seed,
+    epochLosses: [],
+    bestEpoch: -1,
+    bestLoss: Number.POSITIVE_INFINITY,
+    aborted: false,
+  };
+  let bestWeights = initialWeights;
+  const warnings: FixclustWarning[] = [];
+
+  try {
+    for (let epoch = 0; epoch < context.options.epochs; epoch++) {
+      if (context.signal?.aborted === true) {
+        record.aborted = true;
+        break;
+      }
+      const outcome = await trainEpoch(context, network, optimizer, random);
+      if (outcome.steps > 0 && Number.isFinite(outcome.loss)) {
+        record.epochLosses.push(outcome.loss);
+        if (outcome.loss < record.bestLoss) {
+          record.bestLoss = outcome.loss;
+          record.bestEpoch = epoch;
+          bestWeights = network.read();
+        }
+        context.onEpochEnd?.({
+          run,
+          nRuns: context.options.nRuns,
+          epoch,
+          epochs: context.options.epochs,
+          loss: outcome.loss,
+          elapsedMs: performance.now() - context.startTime,
+        });
+      }
+      if (outcome.aborted) {
+        record.aborted = true;
+        break;
+      }
+      if (!Number.isFinite(outcome.loss)) {
+        warnings.push(nonFiniteWarning(run, epoch, outcome.loss));
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+    network.dispose();
+  }
+  return { record, initialWeights, bestWeights, warnings };
+}
+
+interface EpochOutcome {
+  /** Mean loss over the samples of the completed steps. */
+  loss: number;
+  steps: number;
+  aborted: boolean;
+}
+
+async function trainEpoch(
+  context: TrainingContext,
+  network: NetworkVariables,
+  optimizer: tf.Optimizer,
+  random: Random,
+): Promise<EpochOutcome> {
+  const { data, options } = context;
+  const order = random.permutation(data.nSamples);
+  const variables = network.variables();
+  let lossSum = 0;
+  let samples = 0;
+  let steps = 0;
+
+  for (let start = 0; start < data.nSamples; start += options.batchSize) {
+    if (context.signal?.aborted === true) {
+      return { loss: lossSum / samples, steps, aborted: true };
+    }
+    const end = Math.min(start + options.batchSize, data.nSamples);
+    const x = buildBatch(data, order, start, end);
+    const cost = optimizer.minimize(
+      () => objective(context, network, x),
+      true,
+      variables,
+    );
+    const loss = cost!.dataSync()[0]!;
+    tf.dispose([cost!, x]);
+    if (!Number.isFinite(loss)) return { loss, steps, aborted: false };
+
+    lossSum += loss * (end - start);
+    samples += end - start;
+    steps += 1;
+    if (steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+  }
+  await yieldToEventLoop();
+  return { loss: lossSum / samples, steps, aborted: false };
+}
+
+function objective(
+  context: TrainingContext,
+  network: NetworkVariables,
+  x: tf.Tensor2D,
+): tf.Scalar {
+  const { options, representatives } = context;
+  const y = network.forwardForTraining(x);
+  const clustering = clusteringLoss(options.loss, y, representatives);
+  const spread = variableFeaturesTerm(
+    y,
+    options.lambda,
+    options.varianceEpsilon,
+  );
+  return tf.add(clustering, spread);
+}
+
+/**
+ * Copies the rows of one batch into a new tensor. tfjs's `gather` of rows
+ * costs several milliseconds per batch on the wasm backend; this copy costs
+ * a fraction of one.
+ */
+function buildBatch(
+  data: DataMatrix,
+  order: Int32Array,
+  start: number,
+  end: number,
+): tf.Tensor2D {
+  const width = data.nFeatures;
+  const values = new Float32Array((end - start) * width);
+  for (let i = start; i < end; i++) {
+    const row = order[i]!;
+    values.set(
+      data.x.subarray(row * width, (row + 1) * width),
+      (i - start) * width,
+    );
+  }
+  return tf.tensor2d(values, [end - start, width]);
+}
+
+function nonFiniteWarning(
+  run: number,
+  epoch: number,
+  loss: number,
+): FixclustWarning {
+  return {
+    code: 'non-finite-loss',
+    message:
+      `run ${run}: the loss became ${loss} in epoch ${epoch}, so training ` +
+      `of this run stopped and it keeps its best completed epoch; lower ` +
+      `learningRate or scale the input features`,
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
