@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describeWithData } from '../../../tools/test-data.js';
+import type { Output } from './output.js';
+import { main } from './program.js';
+import type { RunSummary } from './summary.js';
+
+const binary = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../bin/fixclust.js',
+);
+const run = promisify(execFile);
+
+function capture(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    log: (line) => stdout.push(line),
+    error: (line) => stderr.push(line),
+  };
+}
+
+describe('fixclust run on 2,000 MNIST digits', () => {
+  let directory: string;
+  let stdout: string;
+  let stderr: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'fixclust-cli-'));
+    const result = await run(process.execPath, [
+      binary,
+      'run',
+      '--dataset',
+      'mnist',
+      '--preset',
+      'km50',
+      '--limit',
+      '2000',
+      '--epochs',
+      '2',
+      '--runs',
+      '2',
+      '--seed',
+      '7',
+      '--out',
+      directory,
+    ]);
+    stdout = result.stdout;
+    stderr = result.stderr;
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('prints the metric table', () => {
+    expect(stdout).toMatch(/model\s+purity\s+ARI\s+NMI\s+ACC/);
+    expect(stdout).toMatch(/^init(\s+\d\.\d{4}){4}$/m);
+    expect(stdout).toMatch(/^trained(\s+\d\.\d{4}){4}$/m);
+    expect(stdout).toMatch(/wall time .* backend wasm .* seed 7/);
+  });
+
+  it('reports progress per epoch on stderr', () => {
+    expect(stderr).toMatch(/run 1\/2 {2}epoch 1\/2 {2}loss -?\d+\.\d{4}/);
+    expect(stderr).toMatch(/run 2\/2 {2}epoch 2\/2/);
+  });
+
+  it('writes 2,000 labels in [0, 10)', async () => {
+    const csv = await readFile(join(directory, 'labels.csv'), 'utf8');
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toBe('index,label,init_label,class');
+    expect(rows).toHaveLength(2000);
+    const labels = rows.map((row) => Number(row.split(',')[1]));
+    expect(labels.every((l) => Number.isInteger(l) && l >= 0 && l < 10)).toBe(
+      true,
+    );
+  });
+
+  it('writes summary.json with metrics and settings', async () => {
+    const text = await readFile(join(directory, 'summary.json'), 'utf8');
+    const summary = JSON.parse(text) as RunSummary;
+    expect(summary.schemaVersion).toBe(1);
+    expect(summary.seed).toBe(7);
+    expect(summary.backend.name).toBe('wasm');
+    expect(summary.dataset).toMatchObject({ nSamples: 2000, limit: 2000 });
+    expect(summary.settings).toMatchObject({
+      preset: 'km50',
+      lambda: 50,
+      epochs: 2,
+      nRuns: 2,
+    });
+    for (const model of [summary.init, summary.trained]) {
+      expect(Object.keys(model!).sort()).toEqual([
+        'accuracy',
+        'ari',
+        'nmi',
+        'purity',
+      ]);
+      for (const value of Object.values(model!)) {
+        expect(value).toBeGreaterThanOrEqual(-1);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(summary.runs).toHaveLength(2);
+    expect(summary.runs[0]!.epochLosses).toHaveLength(2);
+    expect(summary.timings.fitMs).toBeGreaterThan(0);
+    expect(summary.clusterSizes.reduce((a, b) => a + b, 0)).toBe(2000);
+  });
+});
+
+describeWithData(
+  'fixclust run with --data',
+  ['mnist', 'usps/usps.h5'],
+  (data) => {
+    it('reads MNIST from a folder of gzipped files', async () => {
+      const output = capture();
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--data',
+          join(data, 'mnist'),
+          '--limit',
+          '500',
+          '--epochs',
+          '1',
+          '--runs',
+          '1',
+          '--seed',
+          '0',
+          '--quiet',
+        ],
+        output,
+      );
+      expect(status).toBe(0);
+      expect(output.stderr.join('\n')).toContain('mnist: 500 samples × 784');
+    });
+
+    it('reads USPS from its HDF5 file', async () => {
+      const output = capture();
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--dataset',
+          'usps',
+          '--data',
+          join(data, 'usps/usps.h5'),
+          '--limit',
+          '500',
+          '--epochs',
+          '1',
+          '--runs',
+          '1',
+          '--seed',
+          '1',
+          '--quiet',
+        ],
+        output,
+      );
+      expect(status).toBe(0);
+      expect(output.stderr.join('\n')).toContain('usps: 500 samples × 256');
+    });
+  },
+);
+
+describe('fixclust run input errors', () => {
+  it.each([
+    [['--clusters', '0'], 'nClusters must be an integer at least 1, got 0'],
+    [['--clusters', '3.5'], 'expected an integer, got "3.5"'],
+    [['--epochs', 'ten'], 'expected an integer, got "ten"'],
+    [['--lambda', 'NaN'], 'expected a finite number, got "NaN"'],
+    [['--seed', '-1'], 'seed must be an integer between 0 and 4294967295'],
+    [['--limit', '0'], '--limit must be an integer at least 1, got 0'],
+    [['--backend', 'tpu'], 'unknown backend "tpu"; available: wasm, cpu'],
+    [['--dataset', 'cifar'], "argument 'cifar' is invalid"],
+    [['--dataset', 'usps'], 'USPS has no bundled copy'],
+    [['--data', '/no/such/folder'], '/no/such/folder'],
+  ])('rejects %j', async (args, message) => {
+    const output = capture();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--runs', '1', '--epochs', '1', ...args],
+      output,
+    );
+    expect(status).not.toBe(0);
+    expect(output.stderr.join('\n')).toContain(message);
+    expect(output.stdout.join('\n')).not.toContain('trained');
+  });
+
+  it('rejects more clusters than samples before training', async () => {
+    const output = capture();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--limit', '20', '--clusters', '21'],
+      output,
+    );
+    expect(status).toBe(2);
+    expect(output.stderr.join('\n')).toContain(
+      'nClusters must be an integer between 1 and the number of samples (20), got 21',
+    );
+    expect(output.stderr.join('\n')).not.toContain('epoch');
+  });
+});

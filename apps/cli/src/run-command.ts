@@ -1,0 +1,202 @@
+import {
+  assertIntegerInRange,
+  MAX_SEED,
+  Random,
+  selectBackend,
+  type BackendSelection,
+  type Dataset,
+} from '@fixclust/core';
+import {
+  loadDataset,
+  sampleDataset,
+  type DatasetName,
+} from '@fixclust/datasets';
+import { externalMetrics } from '@fixclust/metrics';
+import {
+  FixedRepresentativeClustering,
+  type FitResult,
+  type PresetName,
+} from '@fixclust/model';
+
+import { backendCandidates } from './backends.js';
+import type { Output } from './output.js';
+import {
+  formatBackend,
+  formatMetricTable,
+  formatProgress,
+  formatSeconds,
+  formatWarnings,
+} from './report.js';
+import { writeRunOutputs, type RunSummary } from './summary.js';
+
+/** Options of `fixclust run`, as parsed from the command line. */
+export interface RunCommandOptions {
+  dataset: DatasetName;
+  preset: PresetName;
+  clusters?: number;
+  runs?: number;
+  epochs?: number;
+  lambda?: number;
+  batchSize?: number;
+  seed?: number;
+  backend?: string;
+  data?: string;
+  limit?: number;
+  out?: string;
+  quiet?: boolean;
+}
+
+/**
+ * Runs `fixclust run`: loads the data, selects a backend, trains, and
+ * reports the metrics of the init and the trained model.
+ *
+ * The first Ctrl-C stops training and reports the best model so far; the
+ * exit status is then 130.
+ */
+export async function runCommand(
+  options: RunCommandOptions,
+  output: Output,
+): Promise<number> {
+  const startTime = performance.now();
+  if (options.limit !== undefined) {
+    assertIntegerInRange('--limit', options.limit, 1);
+  }
+  const seed = options.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
+  const dataset = await loadData(options, seed);
+  const loadMs = performance.now() - startTime;
+  const model = new FixedRepresentativeClustering({
+    nClusters: options.clusters ?? dataset.nClasses ?? 10,
+    preset: options.preset,
+    lambda: options.lambda,
+    nRuns: options.runs,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    seed,
+  });
+  const selection = await selectBackend({
+    candidates: backendCandidates(),
+    backend: options.backend,
+  });
+  reportStart(output, dataset, selection, seed);
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  let result: FitResult;
+  try {
+    result = await model.fit(dataset, {
+      backend: selection.backend,
+      signal: controller.signal,
+      onEpochEnd: (progress) => {
+        if (options.quiet !== true) output.error(formatProgress(progress));
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop);
+  }
+
+  const summary = summarise(options, dataset, selection, result, {
+    loadMs,
+    totalMs: performance.now() - startTime,
+  });
+  reportEnd(output, summary, result);
+  if (options.out !== undefined) {
+    await writeRunOutputs(options.out, summary, result, dataset);
+    output.error(`wrote labels.csv and summary.json to ${options.out}`);
+  }
+  return controller.signal.aborted ? 130 : 0;
+}
+
+async function loadData(
+  options: RunCommandOptions,
+  seed: number,
+): Promise<Dataset> {
+  const dataset = await loadDataset(options.dataset, { path: options.data });
+  if (options.limit === undefined || options.limit >= dataset.nSamples) {
+    return dataset;
+  }
+  return sampleDataset(dataset, options.limit, new Random(seed));
+}
+
+function reportStart(
+  output: Output,
+  dataset: Dataset,
+  selection: BackendSelection,
+  seed: number,
+): void {
+  output.error(
+    `${dataset.name}: ${dataset.nSamples} samples × ${dataset.nFeatures} ` +
+      `features; backend ${formatBackend(selection.backend)}; seed ${seed}`,
+  );
+  for (const skipped of selection.skipped) {
+    output.error(`skipped backend ${skipped.name}: ${skipped.reason}`);
+  }
+}
+
+function summarise(
+  options: RunCommandOptions,
+  dataset: Dataset,
+  selection: BackendSelection,
+  result: FitResult,
+  timings: { loadMs: number; totalMs: number },
+): RunSummary {
+  const labels = dataset.labels;
+  return {
+    schemaVersion: 1,
+    command: 'run',
+    createdAt: new Date().toISOString(),
+    dataset: {
+      name: dataset.name,
+      path: options.data ?? null,
+      nSamples: dataset.nSamples,
+      nFeatures: dataset.nFeatures,
+      nClasses: dataset.nClasses ?? null,
+      limit: options.limit ?? null,
+    },
+    settings: { preset: options.preset, ...result.options },
+    seed: result.seed,
+    backend: { ...selection.backend, skipped: selection.skipped },
+    timings: {
+      loadMs: timings.loadMs,
+      fitMs: result.fitTimeMs,
+      totalMs: timings.totalMs,
+    },
+    init:
+      labels === undefined ? null : externalMetrics(labels, result.initLabels),
+    trained:
+      labels === undefined ? null : externalMetrics(labels, result.labels),
+    clusterSizes: clusterSizes(result.labels, result.nClusters),
+    bestRun: result.bestRun,
+    runs: result.runs,
+    aborted: result.runs.some((run) => run.aborted),
+    warnings: result.warnings,
+  };
+}
+
+function reportEnd(output: Output, summary: RunSummary, result: FitResult) {
+  if (result.warnings.length > 0) {
+    output.error(formatWarnings(result.warnings));
+  }
+  if (summary.aborted) {
+    output.error('training was interrupted; results use the best model so far');
+  }
+  if (summary.init !== null && summary.trained !== null) {
+    output.log(
+      formatMetricTable([
+        ['init', summary.init],
+        ['trained', summary.trained],
+      ]),
+    );
+  }
+  output.log(
+    `wall time ${formatSeconds(summary.timings.totalMs)} ` +
+      `(fit ${formatSeconds(summary.timings.fitMs)}); ` +
+      `backend ${formatBackend(summary.backend)}; seed ${summary.seed}`,
+  );
+}
+
+function clusterSizes(labels: Int32Array, nClusters: number): number[] {
+  const sizes = new Array<number>(nClusters).fill(0);
+  for (const label of labels) sizes[label]! += 1;
+  return sizes;
+}
