@@ -8,5 +8,6 @@ export * from './backend.js';
 export * from './errors.js';
 export * from './random.js';
 export * from './representatives.js';
+export * from './sparse.js';
 export * from './types.js';
 export * from './validate.js';
