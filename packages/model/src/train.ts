@@ -35,12 +35,17 @@ export interface EpochProgress {
   elapsedMs: number;
 }
 
+/** What the training objective reads. */
+export interface ObjectiveContext {
+  options: Pick<ResolvedOptions, 'loss' | 'lambda' | 'varianceEpsilon'>;
+  representatives: RepresentativeTensors;
+}
+
 /** Everything a training run reads. */
-export interface TrainingContext {
+export interface TrainingContext extends ObjectiveContext {
   data: DataMatrix;
   options: ResolvedOptions;
   shape: NetworkShape;
-  representatives: RepresentativeTensors;
   startTime: number;
   signal?: AbortSignal | undefined;
   onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
@@ -152,13 +157,8 @@ async function trainEpoch(
     }
     const end = Math.min(start + options.batchSize, data.nSamples);
     const x = buildBatch(data, order, start, end);
-    const cost = optimizer.minimize(
-      () => objective(context, network, x),
-      true,
-      variables,
-    );
-    const loss = cost!.dataSync()[0]!;
-    tf.dispose([cost!, x]);
+    const loss = trainingStep(context, network, optimizer, x, variables);
+    x.dispose();
     if (!Number.isFinite(loss)) return { loss, steps, aborted: false };
 
     lossSum += loss * (end - start);
@@ -170,8 +170,34 @@ async function trainEpoch(
   return { loss: lossSum / samples, steps, aborted: false };
 }
 
-function objective(
-  context: TrainingContext,
+/**
+ * Runs one optimizer step on the batch `x`: the objective's forward pass,
+ * its gradients and the parameter update. Returns the batch's loss before
+ * the update.
+ */
+export function trainingStep(
+  context: ObjectiveContext,
+  network: NetworkVariables,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor2D,
+  variables: tf.Variable[] = network.variables(),
+): number {
+  const cost = optimizer.minimize(
+    () => objective(context, network, x),
+    true,
+    variables,
+  );
+  const loss = cost!.dataSync()[0]!;
+  cost!.dispose();
+  return loss;
+}
+
+/**
+ * Builds the training objective of a batch: the clustering loss plus the
+ * variable-features term of the mapped batch.
+ */
+export function objective(
+  context: ObjectiveContext,
   network: NetworkVariables,
   x: tf.Tensor2D,
 ): tf.Scalar {
