@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './backend.js';
+export * from './clusters.js';
 export * from './errors.js';
 export * from './random.js';
 export * from './representatives.js';

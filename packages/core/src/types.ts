@@ -58,6 +58,10 @@ export interface RunRecord {
   bestLoss: number;
   /** Whether the run ended early because it was aborted. */
   aborted: boolean;
+  /** Samples per cluster when the run's kept weights label the data. */
+  clusterSizes: number[];
+  /** Whether that clustering collapsed; see `summariseClusters`. */
+  collapsed: boolean;
 }
 
 /** What fitting a clustering model returns. */
@@ -74,6 +78,12 @@ export interface ClusteringResult {
   runs: RunRecord[];
   /** Index in `runs` of the run kept: the lowest best loss. */
   bestRun: number;
+  /** Samples per cluster of the kept run. */
+  clusterSizes: number[];
+  /** Clusters of the kept run that no sample is assigned to. */
+  emptyClusters: number[];
+  /** How many runs ended in a collapsed clustering, the kept one included. */
+  collapsedRuns: number;
   /** Things worth knowing about this result; empty when all went well. */
   warnings: FixclustWarning[];
 }

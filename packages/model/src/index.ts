@@ -14,6 +14,8 @@ export {
   disposeRepresentatives,
   gmmLoss,
   kmLoss,
+  posteriors,
+  unnormalisedLogDensities,
   representativeTensors,
   squaredDistances,
   variableFeaturesTerm,
@@ -38,4 +40,5 @@ export {
   type PresetName,
   type ResolvedOptions,
 } from './options.js';
-export type { DataMatrix, EpochProgress, RunOutcome } from './train.js';
+export { assertValidMatrix, type DataMatrix } from './data.js';
+export type { EpochProgress, RunOutcome, TrainingRecord } from './train.js';

@@ -94,7 +94,7 @@ export function gmmLoss(
 ): tf.Scalar {
   const [k, d] = representatives.points.shape;
   const constant = Math.log(k) + (d / 2) * Math.log(2 * Math.PI);
-  const logDensities = tf.mul(-0.5, squaredDistances(y, representatives));
+  const logDensities = unnormalisedLogDensities('gmm', y, representatives);
   return tf.sub(constant, tf.mean(tf.logSumExp(logDensities, 1)));
 }
 
@@ -114,10 +114,38 @@ export function cmmLoss(
     logGammaOfHalfInteger(1 + d) -
     logGammaOfHalfInteger(1) -
     (d / 2) * Math.log(Math.PI);
-  const distances = tf.relu(squaredDistances(y, representatives));
-  const logDensities = tf.mul(-(1 + d) / 2, tf.log1p(distances));
+  const logDensities = unnormalisedLogDensities('cmm', y, representatives);
   const logMixture = tf.logSumExp(logDensities, 1);
   return tf.sub(Math.log(k) - logNormaliser, tf.mean(logMixture));
+}
+
+/**
+ * Log-density of each mapped sample under each mixture component, `n × k`,
+ * up to a constant shared by all components: `-|y - r|² / 2` for `gmm` and
+ * `-(1 + d) / 2 · ln(1 + |y - r|²)` for `cmm`.
+ */
+export function unnormalisedLogDensities(
+  loss: 'gmm' | 'cmm',
+  y: tf.Tensor2D,
+  representatives: RepresentativeTensors,
+): tf.Tensor2D {
+  const distances = squaredDistances(y, representatives);
+  if (loss === 'gmm') return tf.mul(-0.5, distances);
+  const d = representatives.points.shape[1];
+  return tf.mul(-(1 + d) / 2, tf.log1p(tf.relu(distances)));
+}
+
+/**
+ * Posterior probability of each mixture component for each mapped sample,
+ * `n × k`: the softmax of the log-densities, since the components share one
+ * weight.
+ */
+export function posteriors(
+  loss: 'gmm' | 'cmm',
+  y: tf.Tensor2D,
+  representatives: RepresentativeTensors,
+): tf.Tensor2D {
+  return tf.softmax(unnormalisedLogDensities(loss, y, representatives));
 }
 
 /** Returns `ln Γ(m / 2)` for a positive integer m, exactly summed. */

@@ -3,7 +3,6 @@ import {
   InvalidDataError,
   InvalidParameterError,
   Random,
-  type RunRecord,
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FixedRepresentativeClustering, selectBestRun } from './model.js';
 import { initialiseNetwork } from './network.js';
 import { resolveOptions } from './options.js';
-import type { DataMatrix, RunOutcome } from './train.js';
+import type { DataMatrix } from './data.js';
+
+type DenseMatrix = DataMatrix & { x: Float32Array };
+import type { RunOutcome, TrainingRecord } from './train.js';
 
 /** Four Gaussian blobs in 6 dimensions, 50 samples each. */
-function blobs(seed: number, nPerBlob = 50): DataMatrix {
+function blobs(seed: number, nPerBlob = 50): DenseMatrix {
   const random = new Random(seed);
   const nFeatures = 6;
   const nSamples = 4 * nPerBlob;
@@ -326,7 +328,7 @@ describe('initialiseNetwork', () => {
 
 describe('selectBestRun', () => {
   function outcome(bestLoss: number): RunOutcome {
-    const record: RunRecord = {
+    const record: TrainingRecord = {
       run: 0,
       seed: 0,
       epochLosses: [],
@@ -353,5 +355,154 @@ describe('selectBestRun', () => {
 
   it('never picks a run without a finished epoch', () => {
     expect(selectBestRun([Infinity, 4].map(outcome))).toBe(1);
+  });
+});
+
+/** Two tight blobs far apart, repeated in 4 dimensions. */
+function twoBlobs(seed: number): DenseMatrix {
+  const random = new Random(seed);
+  const nSamples = 200;
+  const x = new Float32Array(nSamples * 4);
+  for (let i = 0; i < nSamples; i++) {
+    const centre = i % 2 === 0 ? 0 : 10;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = centre + random.float() - 0.5;
+  }
+  return { x, nSamples, nFeatures: 4 };
+}
+
+describe('degenerate results', () => {
+  it('warns of the collapse of km1 with k = 4', async () => {
+    const result = await new FixedRepresentativeClustering({
+      nClusters: 4,
+      preset: 'km1',
+      nRuns: 3,
+      epochs: 5,
+      seed: 1,
+    }).fit(twoBlobs(1));
+    expect(result.warnings.map((w) => w.code)).toContain('collapse');
+    expect(result.collapsedRuns).toBe(3);
+    expect(result.runs.every((r) => r.collapsed)).toBe(true);
+  });
+
+  it('gives no warning on balanced clusters', async () => {
+    const result = await new FixedRepresentativeClustering({
+      nClusters: 2,
+      nRuns: 2,
+      epochs: 30,
+      learningRate: 0.01,
+      seed: 1,
+    }).fit(twoBlobs(2));
+    expect(result.warnings).toEqual([]);
+    expect(result.collapsedRuns).toBe(0);
+    expect(result.emptyClusters).toEqual([]);
+    const truth = Array.from({ length: 200 }, (_, i) => i % 2);
+    const agreement = truth.filter((t, i) => t === result.labels[i]).length;
+    expect(Math.max(agreement, 200 - agreement)).toBeGreaterThanOrEqual(198);
+  });
+
+  it('records cluster sizes for every run', async () => {
+    const result = await new FixedRepresentativeClustering({
+      ...smallFit,
+      seed: 2,
+    }).fit(blobs(13));
+    for (const run of result.runs) {
+      expect(run.clusterSizes).toHaveLength(4);
+      expect(run.clusterSizes.reduce((a, b) => a + b, 0)).toBe(200);
+    }
+    expect(result.clusterSizes).toEqual(
+      result.runs[result.bestRun]!.clusterSizes,
+    );
+  });
+});
+
+describe('predictProba', () => {
+  it.each(['gmm1', 'cmm1'] as const)('sums to 1 for %s', async (preset) => {
+    const data = blobs(14);
+    const model = new FixedRepresentativeClustering({
+      ...smallFit,
+      preset,
+      seed: 3,
+    });
+    const result = await model.fit(data);
+    const proba = model.predictProba(data);
+    expect(proba).toHaveLength(200 * 4);
+    for (let i = 0; i < 200; i++) {
+      const row = Array.from(proba.subarray(i * 4, i * 4 + 4));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(row.indexOf(Math.max(...row))).toBe(result.labels[i]);
+    }
+  });
+
+  it('rejects the km loss', async () => {
+    const model = new FixedRepresentativeClustering({ ...smallFit, nRuns: 1 });
+    await model.fit(blobs(1));
+    expect(() => model.predictProba(blobs(1))).toThrow(
+      /predictProba needs a mixture loss/,
+    );
+  });
+});
+
+describe('shareOptimizerState', () => {
+  it('carries Adam state into later runs', async () => {
+    const data = blobs(15);
+    const options = { ...smallFit, nRuns: 2, seed: 8 };
+    const separate = await new FixedRepresentativeClustering(options).fit(data);
+    const shared = await new FixedRepresentativeClustering({
+      ...options,
+      shareOptimizerState: true,
+    }).fit(data);
+    expect(shared.runs[0]!.epochLosses).toEqual(separate.runs[0]!.epochLosses);
+    expect(shared.runs[1]!.epochLosses).not.toEqual(
+      separate.runs[1]!.epochLosses,
+    );
+  });
+
+  it('leaks no tensors when shared', async () => {
+    const before = tf.memory().numTensors;
+    await new FixedRepresentativeClustering({
+      ...smallFit,
+      shareOptimizerState: true,
+      seed: 1,
+    }).fit(blobs(16));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('sparse input', () => {
+  it('gives the labels of the same data dense', async () => {
+    const dense = blobs(17);
+    const indptr = new Int32Array(dense.nSamples + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < dense.nSamples; i++) {
+      for (let j = 0; j < dense.nFeatures; j++) {
+        const value = dense.x[i * dense.nFeatures + j]!;
+        // Zero out small entries so the matrix is really sparse.
+        if (value > 1) {
+          indices.push(j);
+          values.push(value);
+        } else {
+          dense.x[i * dense.nFeatures + j] = 0;
+        }
+      }
+      indptr[i + 1] = indices.length;
+    }
+    const sparse = {
+      x: {
+        format: 'csr' as const,
+        nRows: dense.nSamples,
+        nCols: dense.nFeatures,
+        indptr,
+        indices: Int32Array.from(indices),
+        data: Float32Array.from(values),
+      },
+      nSamples: dense.nSamples,
+      nFeatures: dense.nFeatures,
+    };
+    const options = { ...smallFit, seed: 6, predictBatchSize: 33 };
+    const a = await new FixedRepresentativeClustering(options).fit(dense);
+    const b = await new FixedRepresentativeClustering(options).fit(sparse);
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.runs).toEqual(a.runs);
   });
 });

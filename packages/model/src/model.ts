@@ -1,41 +1,38 @@
 import {
   assertIntegerInRange,
-  assertValidData,
+  clusterWarnings,
   createRepresentatives,
   InvalidParameterError,
   Random,
+  summariseClusters,
+  UnsupportedFeatureError,
   type BackendInfo,
   type ClusteringResult,
-  type FixclustWarning,
+  type RunRecord,
 } from '@fixclust/core';
 import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 import * as tf from '@tensorflow/tfjs-core';
 
 import './gradients.js';
+import { assertValidMatrix, type DataMatrix } from './data.js';
 import {
-  assignClusters,
-  disposeRepresentatives,
   representativeTensors,
+  disposeRepresentatives,
   type RepresentativeTensors,
 } from './losses.js';
-import {
-  disposeTensors,
-  forward,
-  toTensors,
-  type NetworkShape,
-  type NetworkWeights,
-} from './network.js';
+import type { NetworkShape, NetworkWeights } from './network.js';
 import {
   resolveOptions,
   type FixedRepresentativeOptions,
   type ResolvedOptions,
 } from './options.js';
 import {
-  trainRun,
-  type DataMatrix,
-  type EpochProgress,
-  type RunOutcome,
-} from './train.js';
+  componentPosteriors,
+  mapRows,
+  predictLabels,
+  type Predictor,
+} from './prediction.js';
+import { trainRun, type EpochProgress, type RunOutcome } from './train.js';
 
 /** Options of {@link FixedRepresentativeClustering.fit}. */
 export interface FitOptions {
@@ -121,36 +118,7 @@ export class FixedRepresentativeClustering {
       disposeRepresentatives(representatives);
     }
 
-    const bestRun = selectBestRun(runs);
-    const kept = runs[bestRun]!;
-    this.fitted = {
-      weights: kept.bestWeights,
-      points,
-      nFeatures: data.nFeatures,
-    };
-    const labels = this.predict(data);
-    const initLabels = predictWith(
-      kept.initialWeights,
-      points,
-      data,
-      this.options,
-    );
-    return {
-      labels,
-      initLabels,
-      nClusters: this.options.nClusters,
-      seed: this.options.seed,
-      backend: fitOptions.backend ?? activeBackendInfo(),
-      runs: runs.map((r) => r.record),
-      bestRun,
-      warnings: [
-        ...runs.flatMap((r) => r.warnings),
-        ...clusterWarnings(labels, this.options.nClusters),
-      ],
-      representatives: points,
-      options: this.options,
-      fitTimeMs: performance.now() - startTime,
-    };
+    return this.collectResult(data, runs, points, fitOptions, startTime);
   }
 
   /**
@@ -162,29 +130,89 @@ export class FixedRepresentativeClustering {
    */
   predict(data: DataMatrix): Int32Array {
     const fitted = this.requireFitted(data);
-    return predictWith(fitted.weights, fitted.points, data, this.options);
+    return predictLabels(fitted, data, this.options.predictBatchSize);
+  }
+
+  /**
+   * Returns the posterior probability of each mixture component for each
+   * row, `nSamples × k` row-major; rows sum to 1.
+   *
+   * @throws UnsupportedFeatureError for the `km` loss, which has no
+   * probabilistic model.
+   */
+  predictProba(data: DataMatrix): Float32Array {
+    const loss = this.options.loss;
+    if (loss === 'km') {
+      throw new UnsupportedFeatureError(
+        'predictProba needs a mixture loss (gmm or cmm); this model uses km, ' +
+          'so use predict for hard labels',
+      );
+    }
+    const fitted = this.requireFitted(data);
+    const size = this.options.predictBatchSize;
+    return componentPosteriors(fitted, loss, data, size);
   }
 
   /** Returns the mapped coordinates of each row, `nSamples × d`, row-major. */
   transform(data: DataMatrix): Float32Array {
     const fitted = this.requireFitted(data);
-    const layers = toTensors(fitted.weights);
-    const dimension = fitted.points[0]!.length;
-    const output = new Float32Array(data.nSamples * dimension);
-    try {
-      forEachChunk(data, this.options.predictBatchSize, (x, start) => {
-        const y = tf.tidy(() => forward(x, layers));
-        output.set(y.dataSync(), start * dimension);
-        y.dispose();
-      });
-    } finally {
-      disposeTensors(layers);
-    }
-    return output;
+    return mapRows(fitted, data, this.options.predictBatchSize);
+  }
+
+  private collectResult(
+    data: DataMatrix,
+    runs: RunOutcome[],
+    points: number[][],
+    fitOptions: FitOptions,
+    startTime: number,
+  ): FitResult {
+    const size = this.options.predictBatchSize;
+    const records: RunRecord[] = runs.map((run) => {
+      const predictor = { weights: run.bestWeights, points };
+      const summary = summariseClusters(
+        predictLabels(predictor, data, size),
+        this.options.nClusters,
+      );
+      return {
+        ...run.record,
+        clusterSizes: summary.sizes,
+        collapsed: summary.collapsed,
+      };
+    });
+
+    const bestRun = selectBestRun(runs);
+    const kept = runs[bestRun]!;
+    this.fitted = {
+      weights: kept.bestWeights,
+      points,
+      nFeatures: data.nFeatures,
+    };
+    const labels = this.predict(data);
+    const initPredictor = { weights: kept.initialWeights, points };
+    const summary = summariseClusters(labels, this.options.nClusters);
+    return {
+      labels,
+      initLabels: predictLabels(initPredictor, data, size),
+      nClusters: this.options.nClusters,
+      seed: this.options.seed,
+      backend: fitOptions.backend ?? activeBackendInfo(),
+      runs: records,
+      bestRun,
+      clusterSizes: summary.sizes,
+      emptyClusters: summary.emptyClusters,
+      collapsedRuns: records.filter((r) => r.collapsed).length,
+      warnings: [
+        ...runs.flatMap((r) => r.warnings),
+        ...clusterWarnings(summary),
+      ],
+      representatives: points,
+      options: this.options,
+      fitTimeMs: performance.now() - startTime,
+    };
   }
 
   private validateData(data: DataMatrix): void {
-    assertValidData(data.x, data.nSamples, data.nFeatures);
+    assertValidMatrix(data);
     assertIntegerInRange(
       'nClusters',
       this.options.nClusters,
@@ -221,18 +249,25 @@ export class FixedRepresentativeClustering {
     options: FitOptions & { startTime: number },
   ): Promise<RunOutcome[]> {
     const runs: RunOutcome[] = [];
-    for (let run = 0; run < this.options.nRuns; run++) {
-      if (run > 0 && options.signal?.aborted === true) break;
-      const context = {
-        data,
-        options: this.options,
-        shape,
-        representatives,
-        startTime: options.startTime,
-        signal: options.signal,
-        onEpochEnd: options.onEpochEnd,
-      };
-      runs.push(await trainRun(context, run, random.nextSeed()));
+    const shared = this.options.shareOptimizerState
+      ? tf.train.adam(this.options.learningRate)
+      : undefined;
+    try {
+      for (let run = 0; run < this.options.nRuns; run++) {
+        if (run > 0 && options.signal?.aborted === true) break;
+        const context = {
+          data,
+          options: this.options,
+          shape,
+          representatives,
+          startTime: options.startTime,
+          signal: options.signal,
+          onEpochEnd: options.onEpochEnd,
+        };
+        runs.push(await trainRun(context, run, random.nextSeed(), shared));
+      }
+    } finally {
+      shared?.dispose();
     }
     return runs;
   }
@@ -253,14 +288,12 @@ export class FixedRepresentativeClustering {
           `${this.fitted.nFeatures}`,
       );
     }
-    assertValidData(data.x, data.nSamples, data.nFeatures);
+    assertValidMatrix(data);
     return this.fitted;
   }
 }
 
-interface FittedState {
-  weights: NetworkWeights;
-  points: number[][];
+interface FittedState extends Predictor {
   nFeatures: number;
 }
 
@@ -274,68 +307,6 @@ export function selectBestRun(runs: readonly RunOutcome[]): number {
     if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
   });
   return best;
-}
-
-function predictWith(
-  weights: NetworkWeights,
-  points: number[][],
-  data: DataMatrix,
-  options: ResolvedOptions,
-): Int32Array {
-  const layers = toTensors(weights);
-  const representatives = representativeTensors(points);
-  const labels = new Int32Array(data.nSamples);
-  try {
-    forEachChunk(data, options.predictBatchSize, (x, start) => {
-      const assigned = tf.tidy(() =>
-        assignClusters(forward(x, layers), representatives),
-      );
-      labels.set(assigned.dataSync(), start);
-      assigned.dispose();
-    });
-  } finally {
-    disposeTensors(layers);
-    disposeRepresentatives(representatives);
-  }
-  return labels;
-}
-
-function forEachChunk(
-  data: DataMatrix,
-  chunkSize: number,
-  body: (x: tf.Tensor2D, start: number) => void,
-): void {
-  for (let start = 0; start < data.nSamples; start += chunkSize) {
-    const end = Math.min(start + chunkSize, data.nSamples);
-    const values = data.x.subarray(
-      start * data.nFeatures,
-      end * data.nFeatures,
-    );
-    const x = tf.tensor2d(values, [end - start, data.nFeatures]);
-    try {
-      body(x, start);
-    } finally {
-      x.dispose();
-    }
-  }
-}
-
-function clusterWarnings(
-  labels: Int32Array,
-  nClusters: number,
-): FixclustWarning[] {
-  const counts = new Int32Array(nClusters);
-  for (const label of labels) counts[label]! += 1;
-  const empty = [...counts.keys()].filter((i) => counts[i] === 0);
-  if (empty.length === 0) return [];
-  return [
-    {
-      code: 'empty-clusters',
-      message:
-        `${empty.length} of ${nClusters} clusters received no samples ` +
-        `(${empty.join(', ')}); try a larger lambda or more runs`,
-    },
-  ];
 }
 
 function activeBackendInfo(): BackendInfo {

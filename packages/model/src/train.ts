@@ -13,13 +13,7 @@ import {
   type NetworkWeights,
 } from './network.js';
 import type { ResolvedOptions } from './options.js';
-
-/** A dense row-major matrix: `x` has `nSamples * nFeatures` values. */
-export interface DataMatrix {
-  x: Float32Array;
-  nSamples: number;
-  nFeatures: number;
-}
+import { batchTensor, type DataMatrix } from './data.js';
 
 /** Progress report passed to the per-epoch callback. */
 export interface EpochProgress {
@@ -51,9 +45,12 @@ export interface TrainingContext extends ObjectiveContext {
   onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
 }
 
+/** Loss history of a run, before its clustering is summarised. */
+export type TrainingRecord = Omit<RunRecord, 'clusterSizes' | 'collapsed'>;
+
 /** Outcome of one training run. */
 export interface RunOutcome {
-  record: RunRecord;
+  record: TrainingRecord;
   initialWeights: NetworkWeights;
   /** Weights at the end of the epoch with the lowest mean loss. */
   bestWeights: NetworkWeights;
@@ -70,18 +67,21 @@ const STEPS_PER_YIELD = 64;
  *
  * An epoch cut short by the abort signal counts with the steps it completed.
  * A non-finite loss stops the run and is reported as a warning; the run
- * keeps its best completed epoch.
+ * keeps its best completed epoch. A `sharedOptimizer` carries its Adam
+ * moments and step count over from earlier runs; the caller disposes it.
  */
 export async function trainRun(
   context: TrainingContext,
   run: number,
   seed: number,
+  sharedOptimizer?: tf.Optimizer,
 ): Promise<RunOutcome> {
   const random = new Random(seed);
   const initialWeights = initialiseNetwork(context.shape, random);
   const network = new NetworkVariables(initialWeights);
-  const optimizer = tf.train.adam(context.options.learningRate);
-  const record: RunRecord = {
+  const optimizer =
+    sharedOptimizer ?? tf.train.adam(context.options.learningRate);
+  const record: TrainingRecord = {
     run,
     seed,
     epochLosses: [],
@@ -125,7 +125,7 @@ export async function trainRun(
       }
     }
   } finally {
-    optimizer.dispose();
+    if (sharedOptimizer === undefined) optimizer.dispose();
     network.dispose();
   }
   return { record, initialWeights, bestWeights, warnings };
@@ -156,7 +156,7 @@ async function trainEpoch(
       return { loss: lossSum / samples, steps, aborted: true };
     }
     const end = Math.min(start + options.batchSize, data.nSamples);
-    const x = buildBatch(data, order, start, end);
+    const x = batchTensor(data, order, start, end);
     const loss = trainingStep(context, network, optimizer, x, variables);
     x.dispose();
     if (!Number.isFinite(loss)) return { loss, steps, aborted: false };
@@ -210,29 +210,6 @@ export function objective(
     options.varianceEpsilon,
   );
   return tf.add(clustering, spread);
-}
-
-/**
- * Copies the rows of one batch into a new tensor. tfjs's `gather` of rows
- * costs several milliseconds per batch on the wasm backend; this copy costs
- * a fraction of one.
- */
-function buildBatch(
-  data: DataMatrix,
-  order: Int32Array,
-  start: number,
-  end: number,
-): tf.Tensor2D {
-  const width = data.nFeatures;
-  const values = new Float32Array((end - start) * width);
-  for (let i = start; i < end; i++) {
-    const row = order[i]!;
-    values.set(
-      data.x.subarray(row * width, (row + 1) * width),
-      (i - start) * width,
-    );
-  }
-  return tf.tensor2d(values, [end - start, width]);
 }
 
 function nonFiniteWarning(

@@ -25,7 +25,8 @@ import {
 } from '../losses.js';
 import { FixedRepresentativeClustering } from '../model.js';
 import { initialiseNetwork, NetworkVariables } from '../network.js';
-import { objective, trainingStep, type DataMatrix } from '../train.js';
+import type { DataMatrix } from '../data.js';
+import { objective, trainingStep } from '../train.js';
 import {
   referenceClusteringGradient,
   referenceClusteringLoss,
