@@ -26,6 +26,7 @@ export {
   selectBestRun,
   type FitOptions,
   type FitResult,
+  type FittedState,
 } from './model.js';
 export {
   initialiseNetwork,
@@ -42,3 +43,23 @@ export {
 } from './options.js';
 export { assertValidMatrix, type DataMatrix } from './data.js';
 export type { EpochProgress, RunOutcome, TrainingRecord } from './train.js';
+export {
+  deserializeModel,
+  serializeModel,
+  sha256Hex,
+  type ModelArtifacts,
+} from './persistence/artifacts.js';
+export {
+  loadModel,
+  loadModelFromUrl,
+  saveModel,
+  type SaveModelOptions,
+} from './persistence/files.js';
+export {
+  MANIFEST_FILE,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelManifest,
+  type WeightSpec,
+} from './persistence/manifest.js';
+export { MODEL_PACKAGE_VERSION } from './version.js';

@@ -54,6 +54,8 @@ export interface FitOptions {
 export interface FitResult extends ClusteringResult {
   /** Clusters the kept run's untrained network assigns: the "init" model. */
   initLabels: Int32Array;
+  /** Labels from each run's kept weights, in run order. */
+  runLabels: Int32Array[];
   /** The fixed representatives, one row per cluster. */
   representatives: number[][];
   /** The options the fit used, defaults filled in. */
@@ -90,6 +92,28 @@ export class FixedRepresentativeClustering {
   /** @throws InvalidParameterError naming the first invalid option. */
   constructor(options: FixedRepresentativeOptions) {
     this.options = resolveOptions(options);
+  }
+
+  /**
+   * Rebuilds a fitted model from its options and fitted state, as loading a
+   * saved model does.
+   *
+   * @throws InvalidParameterError when the state does not match the
+   * options: representative count or network sizes.
+   */
+  static fromFitted(
+    options: FixedRepresentativeOptions,
+    state: FittedState,
+  ): FixedRepresentativeClustering {
+    const model = new FixedRepresentativeClustering(options);
+    assertStateMatches(model.options, state);
+    model.fitted = state;
+    return model;
+  }
+
+  /** The fitted network and representatives; `undefined` before `fit`. */
+  get fittedState(): FittedState | undefined {
+    return this.fitted;
   }
 
   /**
@@ -167,12 +191,11 @@ export class FixedRepresentativeClustering {
     startTime: number,
   ): FitResult {
     const size = this.options.predictBatchSize;
-    const records: RunRecord[] = runs.map((run) => {
-      const predictor = { weights: run.bestWeights, points };
-      const summary = summariseClusters(
-        predictLabels(predictor, data, size),
-        this.options.nClusters,
-      );
+    const runLabels = runs.map((run) =>
+      predictLabels({ weights: run.bestWeights, points }, data, size),
+    );
+    const records: RunRecord[] = runs.map((run, i) => {
+      const summary = summariseClusters(runLabels[i]!, this.options.nClusters);
       return {
         ...run.record,
         clusterSizes: summary.sizes,
@@ -186,12 +209,18 @@ export class FixedRepresentativeClustering {
       weights: kept.bestWeights,
       points,
       nFeatures: data.nFeatures,
+      training: {
+        bestRun,
+        bestEpoch: kept.record.bestEpoch,
+        bestLoss: kept.record.bestLoss,
+      },
     };
-    const labels = this.predict(data);
+    const labels = runLabels[bestRun]!;
     const initPredictor = { weights: kept.initialWeights, points };
     const summary = summariseClusters(labels, this.options.nClusters);
     return {
       labels,
+      runLabels,
       initLabels: predictLabels(initPredictor, data, size),
       nClusters: this.options.nClusters,
       seed: this.options.seed,
@@ -293,8 +322,12 @@ export class FixedRepresentativeClustering {
   }
 }
 
-interface FittedState extends Predictor {
+/** A fitted network with what a saved model records about its training. */
+export interface FittedState extends Predictor {
+  /** Number of input features the network reads. */
   nFeatures: number;
+  /** Index of the kept run, its best epoch and that epoch's mean loss. */
+  training: { bestRun: number; bestEpoch: number; bestLoss: number };
 }
 
 /**
@@ -307,6 +340,41 @@ export function selectBestRun(runs: readonly RunOutcome[]): number {
     if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
   });
   return best;
+}
+
+function assertStateMatches(
+  options: ResolvedOptions,
+  state: FittedState,
+): void {
+  const fail = (message: string): never => {
+    throw new InvalidParameterError('state', undefined, message);
+  };
+  if (state.points.length !== options.nClusters) {
+    fail(
+      `the state has ${state.points.length} representatives, but nClusters ` +
+        `is ${options.nClusters}`,
+    );
+  }
+  const sizes = [
+    state.nFeatures,
+    ...options.hiddenSizes,
+    state.points[0]!.length,
+  ];
+  const layers = state.weights.layers;
+  if (layers.length !== sizes.length - 1) {
+    fail(
+      `the state has ${layers.length} layers, but hiddenSizes ` +
+        `[${options.hiddenSizes.join(', ')}] needs ${sizes.length - 1}`,
+    );
+  }
+  layers.forEach((layer, i) => {
+    if (layer.inputSize !== sizes[i] || layer.outputSize !== sizes[i + 1]) {
+      fail(
+        `layer ${i} is ${layer.inputSize} × ${layer.outputSize}, expected ` +
+          `${sizes[i]} × ${sizes[i + 1]}`,
+      );
+    }
+  });
 }
 
 function activeBackendInfo(): BackendInfo {

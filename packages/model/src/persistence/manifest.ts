@@ -1,0 +1,182 @@
+import { InvalidDataError } from '@fixclust/core';
+
+import { ACTIVATIONS, type Activation } from '../activations.js';
+import type { ResolvedOptions } from '../options.js';
+
+/** Value of the manifest's `format` field. */
+export const MODEL_FORMAT = 'fixclust-model';
+
+/** Manifest layout this version writes and reads. */
+export const MODEL_FORMAT_VERSION = 1;
+
+/** File name of the manifest inside a saved model's folder. */
+export const MANIFEST_FILE = 'model.json';
+
+/** Shape and place of one tensor in the weights file. */
+export interface WeightSpec {
+  /** `layers.<i>.weight` or `layers.<i>.bias`. */
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+/**
+ * The JSON manifest of a saved model. The weights file is the tensors of
+ * `weights.tensors` in order, each as little-endian float32 values in
+ * row-major order, concatenated with no padding: the layout of
+ * TensorFlow.js's weights manifest.
+ */
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  /** ISO 8601 time of saving. */
+  createdAt: string;
+  /** Versions of the packages that wrote the model. */
+  versions: Record<string, string>;
+  /** Every model option, defaults filled in. */
+  options: ResolvedOptions;
+  /** Number of input features. */
+  nFeatures: number;
+  /** Preprocessing applied before the network; none yet. */
+  preprocessing: null;
+  representatives: {
+    type: string;
+    options: Readonly<Record<string, unknown>>;
+    /** The fixed k × d matrix, one row per cluster. */
+    points: number[][];
+  };
+  /** Activation of each layer, input side first. */
+  activations: Activation[];
+  training: {
+    seed: number;
+    bestRun: number;
+    bestEpoch: number;
+    bestLoss: number;
+  };
+  weights: {
+    /** File name, relative to the manifest. */
+    file: string;
+    byteLength: number;
+    /** Hex SHA-256 of the weights file. */
+    sha256: string;
+    tensors: WeightSpec[];
+  };
+}
+
+/**
+ * Checks the parsed manifest's fields and their types.
+ *
+ * @throws InvalidDataError naming the file and the first invalid field.
+ */
+export function validateManifest(
+  value: unknown,
+  source: string,
+): ModelManifest {
+  const fail = (field: string, problem: string): never => {
+    throw new InvalidDataError(
+      `model manifest ${source}: field "${field}" ${problem}`,
+      { path: source },
+    );
+  };
+  if (typeof value !== 'object' || value === null) {
+    fail('(root)', 'must be a JSON object');
+  }
+  const manifest = value as Record<string, unknown>;
+  if (manifest['format'] !== MODEL_FORMAT) {
+    fail(
+      'format',
+      `must be "${MODEL_FORMAT}", got ${JSON.stringify(manifest['format'])}`,
+    );
+  }
+  if (manifest['formatVersion'] !== MODEL_FORMAT_VERSION) {
+    fail(
+      'formatVersion',
+      `is ${JSON.stringify(manifest['formatVersion'])}, but this version of ` +
+        `@fixclust/model reads only format version ${MODEL_FORMAT_VERSION}`,
+    );
+  }
+  requireObject(manifest, 'options', fail);
+  requireInteger(manifest['nFeatures'], 'nFeatures', fail);
+  const representatives = requireObject(manifest, 'representatives', fail);
+  if (typeof representatives['type'] !== 'string') {
+    fail('representatives.type', 'must be a string');
+  }
+  requireMatrix(representatives['points'], 'representatives.points', fail);
+  const activations = manifest['activations'];
+  if (
+    !Array.isArray(activations) ||
+    !activations.every((a) => ACTIVATIONS.includes(a as Activation))
+  ) {
+    fail('activations', `must be a list of ${ACTIVATIONS.join(', ')}`);
+  }
+  requireObject(manifest, 'training', fail);
+  validateWeightsField(requireObject(manifest, 'weights', fail), fail);
+  return manifest as unknown as ModelManifest;
+}
+
+type Fail = (field: string, problem: string) => never;
+
+function requireObject(
+  parent: Record<string, unknown>,
+  field: string,
+  fail: Fail,
+): Record<string, unknown> {
+  const value = parent[field];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(field, 'must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function requireInteger(value: unknown, field: string, fail: Fail): void {
+  if (!Number.isInteger(value) || (value as number) < 0) {
+    fail(field, `must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+}
+
+function requireMatrix(value: unknown, field: string, fail: Fail): void {
+  const isMatrix =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (row) =>
+        Array.isArray(row) &&
+        row.length === (value[0] as unknown[]).length &&
+        row.every(Number.isFinite),
+    );
+  if (!isMatrix) fail(field, 'must be a non-empty matrix of finite numbers');
+}
+
+function validateWeightsField(
+  weights: Record<string, unknown>,
+  fail: Fail,
+): void {
+  const file = weights['file'];
+  if (typeof file !== 'string' || !/^[\w.-]+$/.test(file)) {
+    fail('weights.file', 'must be a plain file name in the same folder');
+  }
+  requireInteger(weights['byteLength'], 'weights.byteLength', fail);
+  if (
+    typeof weights['sha256'] !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(weights['sha256'])
+  ) {
+    fail('weights.sha256', 'must be 64 lowercase hex digits');
+  }
+  const tensors = weights['tensors'];
+  if (!Array.isArray(tensors)) fail('weights.tensors', 'must be a list');
+  (tensors as unknown[]).forEach((spec, i) => {
+    const entry = spec as Record<string, unknown>;
+    const shape = entry?.['shape'];
+    if (
+      typeof entry?.['name'] !== 'string' ||
+      entry['dtype'] !== 'float32' ||
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isInteger(d) && d > 0)
+    ) {
+      fail(
+        `weights.tensors[${i}]`,
+        'must have a name, dtype "float32" and a shape of positive integers',
+      );
+    }
+  });
+}
