@@ -85,6 +85,33 @@ describe('fixclust run on 2,000 MNIST digits', () => {
     );
   });
 
+  it('saves a model that predicts the same labels', async () => {
+    const predicted = join(directory, 'predicted.csv');
+    await run(process.execPath, [
+      binary,
+      'predict',
+      '--model',
+      join(directory, 'model'),
+      '--dataset',
+      'mnist',
+      '--limit',
+      '2000',
+      '--seed',
+      '7',
+      '--out',
+      predicted,
+    ]);
+    const trained = await readFile(join(directory, 'labels.csv'), 'utf8');
+    const again = await readFile(predicted, 'utf8');
+    const column = (csv: string) =>
+      csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((row) => row.split(',')[1]);
+    expect(column(again)).toEqual(column(trained));
+  });
+
   it('writes summary.json with metrics and settings', async () => {
     const text = await readFile(join(directory, 'summary.json'), 'utf8');
     const summary = JSON.parse(text) as RunSummary;

@@ -11,6 +11,10 @@ import {
 } from 'commander';
 
 import { processOutput, type Output } from './output.js';
+import {
+  predictCommand,
+  type PredictCommandOptions,
+} from './predict-command.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as {
@@ -111,10 +115,57 @@ function buildProgram(
       parseInteger,
     )
     .option('--out <dir>', 'write labels.csv and summary.json into this folder')
+    .option(
+      '--share-optimizer',
+      'share one Adam state across the runs, as the original experiments did',
+    )
     .option('--quiet', 'print no per-epoch progress')
     .action(async (options: RunCommandOptions) => {
       setStatus(await runCommand(options, output));
     });
+  for (const mode of ['predict', 'transform'] as const) {
+    const description =
+      mode === 'predict'
+        ? 'assign new samples to the clusters of a saved model'
+        : 'map new samples into the space of a saved model';
+    const command = program
+      .command(mode)
+      .description(description)
+      .requiredOption(
+        '--model <dir>',
+        'folder of a saved model (run --out DIR writes DIR/model)',
+      )
+      .addOption(
+        new Option('--dataset <name>', 'data set to read')
+          .choices(DATASET_NAMES)
+          .default('mnist'),
+      )
+      .option('--data <path>', 'file or folder of the data set')
+      .option('--out <file>', 'write CSV to this file instead of stdout')
+      .option(
+        '--limit <n>',
+        'use the seeded sample of n rows that run --limit n --seed s used',
+        parseInteger,
+      )
+      .option(
+        '--seed <n>',
+        'seed of the --limit sample (default: 0)',
+        parseInteger,
+      )
+      .option(
+        '--backend <name>',
+        'compute backend (default: the first that starts)',
+      );
+    if (mode === 'predict') {
+      command.option(
+        '--proba',
+        'add per-cluster probabilities (gmm and cmm models)',
+      );
+    }
+    command.action(async (options: PredictCommandOptions) => {
+      setStatus(await predictCommand(mode, options, output));
+    });
+  }
   return program;
 }
 

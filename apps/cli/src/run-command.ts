@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import {
   assertIntegerInRange,
   MAX_SEED,
@@ -14,6 +16,7 @@ import {
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
+  saveModel,
   type FitResult,
   type PresetName,
 } from '@fixclust/model';
@@ -44,6 +47,7 @@ export interface RunCommandOptions {
   limit?: number;
   out?: string;
   quiet?: boolean;
+  shareOptimizer?: boolean;
 }
 
 /**
@@ -71,6 +75,7 @@ export async function runCommand(
     nRuns: options.runs,
     epochs: options.epochs,
     batchSize: options.batchSize,
+    shareOptimizerState: options.shareOptimizer,
     seed,
   });
   const selection = await selectBackend({
@@ -80,8 +85,12 @@ export async function runCommand(
   reportStart(output, dataset, selection, seed);
 
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    output.error('stopping after the current batch; Ctrl-C again to quit');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
   let result: FitResult;
   try {
     result = await model.fit(dataset, {
@@ -102,7 +111,8 @@ export async function runCommand(
   reportEnd(output, summary, result);
   if (options.out !== undefined) {
     await writeRunOutputs(options.out, summary, result, dataset);
-    output.error(`wrote labels.csv and summary.json to ${options.out}`);
+    await saveModel(model, join(options.out, 'model'));
+    output.error(`wrote labels.csv, summary.json and model/ to ${options.out}`);
   }
   return controller.signal.aborted ? 130 : 0;
 }
@@ -165,7 +175,9 @@ function summarise(
       labels === undefined ? null : externalMetrics(labels, result.initLabels),
     trained:
       labels === undefined ? null : externalMetrics(labels, result.labels),
-    clusterSizes: clusterSizes(result.labels, result.nClusters),
+    clusterSizes: result.clusterSizes,
+    emptyClusters: result.emptyClusters,
+    collapsedRuns: result.collapsedRuns,
     bestRun: result.bestRun,
     runs: result.runs,
     aborted: result.runs.some((run) => run.aborted),
@@ -189,14 +201,13 @@ function reportEnd(output: Output, summary: RunSummary, result: FitResult) {
     );
   }
   output.log(
+    `clusters: ${summary.clusterSizes.length - summary.emptyClusters.length}` +
+      ` of ${summary.clusterSizes.length} non-empty; ` +
+      `${summary.collapsedRuns} of ${summary.runs.length} runs collapsed`,
+  );
+  output.log(
     `wall time ${formatSeconds(summary.timings.totalMs)} ` +
       `(fit ${formatSeconds(summary.timings.fitMs)}); ` +
       `backend ${formatBackend(summary.backend)}; seed ${summary.seed}`,
   );
-}
-
-function clusterSizes(labels: Int32Array, nClusters: number): number[] {
-  const sizes = new Array<number>(nClusters).fill(0);
-  for (const label of labels) sizes[label]! += 1;
-  return sizes;
 }

@@ -41,6 +41,10 @@ export interface RunSummary {
   trained: ExternalMetrics | null;
   /** Number of samples in each cluster of the trained model. */
   clusterSizes: number[];
+  /** Clusters of the trained model that received no sample. */
+  emptyClusters: number[];
+  /** How many runs ended in a collapsed clustering, the kept one included. */
+  collapsedRuns: number;
   bestRun: number;
   /** Loss history of every run. */
   runs: RunRecord[];
