@@ -71,16 +71,16 @@ export function batchTensor(
  * Calls `body` with consecutive chunks of at most `chunkSize` rows as
  * tensors, disposing each chunk afterwards.
  */
-export function forEachChunk(
+export async function forEachChunk(
   data: DataMatrix,
   chunkSize: number,
-  body: (x: tf.Tensor2D, start: number) => void,
-): void {
+  body: (x: tf.Tensor2D, start: number) => Promise<void>,
+): Promise<void> {
   for (let start = 0; start < data.nSamples; start += chunkSize) {
     const end = Math.min(start + chunkSize, data.nSamples);
     const x = chunkTensor(data, start, end);
     try {
-      body(x, start);
+      await body(x, start);
     } finally {
       x.dispose();
     }

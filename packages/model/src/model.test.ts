@@ -116,8 +116,8 @@ describe('FixedRepresentativeClustering', () => {
       epochs: bestEpoch + 1,
     });
     await cut.fit(data);
-    expect(Array.from(long.transform(data))).toEqual(
-      Array.from(cut.transform(data)),
+    expect(Array.from(await long.transform(data))).toEqual(
+      Array.from(await cut.transform(data)),
     );
   });
 
@@ -127,8 +127,8 @@ describe('FixedRepresentativeClustering', () => {
     const before = tf.memory().numTensors;
     await model.fit(data);
     expect(tf.memory().numTensors).toBe(before);
-    model.predict(data);
-    model.transform(data);
+    await model.predict(data);
+    await model.transform(data);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -149,7 +149,7 @@ describe('FixedRepresentativeClustering', () => {
     const data = blobs(9);
     const model = new FixedRepresentativeClustering({ ...smallFit, seed: 2 });
     await model.fit(data);
-    expect(model.transform(data)).toHaveLength(200 * 4);
+    expect(await model.transform(data)).toHaveLength(200 * 4);
   });
 
   it('stops on abort and keeps the best so far', async () => {
@@ -248,16 +248,16 @@ describe('input checks', () => {
     ).toThrow(expect.objectContaining({ parameter }));
   });
 
-  it('rejects predict before fit', () => {
+  it('rejects predict before fit', async () => {
     const model = new FixedRepresentativeClustering(smallFit);
-    expect(() => model.predict(blobs(1))).toThrow(/not fitted yet/);
+    await expect(model.predict(blobs(1))).rejects.toThrow(/not fitted yet/);
   });
 
   it('rejects predict with another feature count', async () => {
     const model = new FixedRepresentativeClustering({ ...smallFit, nRuns: 1 });
     await model.fit(blobs(1));
     const other = { x: new Float32Array(10), nSamples: 2, nFeatures: 5 };
-    expect(() => model.predict(other)).toThrow(
+    await expect(model.predict(other)).rejects.toThrow(
       'data has 5 features, but the model was fitted on 6',
     );
   });
@@ -424,7 +424,7 @@ describe('predictProba', () => {
       seed: 3,
     });
     const result = await model.fit(data);
-    const proba = model.predictProba(data);
+    const proba = await model.predictProba(data);
     expect(proba).toHaveLength(200 * 4);
     for (let i = 0; i < 200; i++) {
       const row = Array.from(proba.subarray(i * 4, i * 4 + 4));
@@ -436,7 +436,7 @@ describe('predictProba', () => {
   it('rejects the km loss', async () => {
     const model = new FixedRepresentativeClustering({ ...smallFit, nRuns: 1 });
     await model.fit(blobs(1));
-    expect(() => model.predictProba(blobs(1))).toThrow(
+    await expect(model.predictProba(blobs(1))).rejects.toThrow(
       /predictProba needs a mixture loss/,
     );
   });

@@ -152,7 +152,7 @@ export class FixedRepresentativeClustering {
    * @throws InvalidParameterError before `fit` or when the number of
    * features differs from the training data's.
    */
-  predict(data: DataMatrix): Int32Array {
+  async predict(data: DataMatrix): Promise<Int32Array> {
     const fitted = this.requireFitted(data);
     return predictLabels(fitted, data, this.options.predictBatchSize);
   }
@@ -164,7 +164,7 @@ export class FixedRepresentativeClustering {
    * @throws UnsupportedFeatureError for the `km` loss, which has no
    * probabilistic model.
    */
-  predictProba(data: DataMatrix): Float32Array {
+  async predictProba(data: DataMatrix): Promise<Float32Array> {
     const loss = this.options.loss;
     if (loss === 'km') {
       throw new UnsupportedFeatureError(
@@ -178,22 +178,24 @@ export class FixedRepresentativeClustering {
   }
 
   /** Returns the mapped coordinates of each row, `nSamples × d`, row-major. */
-  transform(data: DataMatrix): Float32Array {
+  async transform(data: DataMatrix): Promise<Float32Array> {
     const fitted = this.requireFitted(data);
     return mapRows(fitted, data, this.options.predictBatchSize);
   }
 
-  private collectResult(
+  private async collectResult(
     data: DataMatrix,
     runs: RunOutcome[],
     points: number[][],
     fitOptions: FitOptions,
     startTime: number,
-  ): FitResult {
+  ): Promise<FitResult> {
     const size = this.options.predictBatchSize;
-    const runLabels = runs.map((run) =>
-      predictLabels({ weights: run.bestWeights, points }, data, size),
-    );
+    const runLabels: Int32Array[] = [];
+    for (const run of runs) {
+      const predictor = { weights: run.bestWeights, points };
+      runLabels.push(await predictLabels(predictor, data, size));
+    }
     const records: RunRecord[] = runs.map((run, i) => {
       const summary = summariseClusters(runLabels[i]!, this.options.nClusters);
       return {
@@ -221,7 +223,7 @@ export class FixedRepresentativeClustering {
     return {
       labels,
       runLabels,
-      initLabels: predictLabels(initPredictor, data, size),
+      initLabels: await predictLabels(initPredictor, data, size),
       nClusters: this.options.nClusters,
       seed: this.options.seed,
       backend: fitOptions.backend ?? activeBackendInfo(),

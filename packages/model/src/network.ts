@@ -137,17 +137,21 @@ export class NetworkVariables {
     return y;
   }
 
-  /** Copies the current values out as plain arrays. */
-  read(): NetworkWeights {
-    return {
-      layers: this.layers.map((layer) => ({
+  /**
+   * Copies the current values out as plain arrays. Reads asynchronously,
+   * because GPU backends cannot read synchronously in Node.
+   */
+  async read(): Promise<NetworkWeights> {
+    const layers = await Promise.all(
+      this.layers.map(async (layer) => ({
         inputSize: layer.weight.shape[0],
         outputSize: layer.weight.shape[1],
-        weight: new Float32Array(layer.weight.dataSync()),
-        bias: new Float32Array(layer.bias.dataSync()),
+        weight: new Float32Array(await layer.weight.data()),
+        bias: new Float32Array(await layer.bias.data()),
         activation: layer.activation,
       })),
-    };
+    );
+    return { layers };
   }
 
   dispose(): void {

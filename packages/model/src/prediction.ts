@@ -11,6 +11,7 @@ import {
   disposeTensors,
   forward,
   toTensors,
+  type LayerTensors,
   type NetworkWeights,
 } from './network.js';
 
@@ -20,23 +21,22 @@ export interface Predictor {
   points: number[][];
 }
 
+type ChunkFunction = (
+  x: tf.Tensor2D,
+  layers: LayerTensors[],
+  representatives: ReturnType<typeof representativeTensors>,
+) => tf.Tensor;
+
 /** Assigns each row to its nearest representative, in chunks. */
 export function predictLabels(
   predictor: Predictor,
   data: DataMatrix,
   chunkSize: number,
-): Int32Array {
+): Promise<Int32Array> {
   const labels = new Int32Array(data.nSamples);
-  withTensors(predictor, (layers, representatives) => {
-    forEachChunk(data, chunkSize, (x, start) => {
-      const assigned = tf.tidy(() =>
-        assignClusters(forward(x, layers), representatives),
-      );
-      labels.set(assigned.dataSync(), start);
-      assigned.dispose();
-    });
-  });
-  return labels;
+  return mapChunks(predictor, data, chunkSize, labels, 1, (x, layers, reps) =>
+    assignClusters(forward(x, layers), reps),
+  );
 }
 
 /** Returns the mapped coordinates, `nSamples × d` row-major, in chunks. */
@@ -44,17 +44,12 @@ export function mapRows(
   predictor: Predictor,
   data: DataMatrix,
   chunkSize: number,
-): Float32Array {
+): Promise<Float32Array> {
   const dimension = predictor.points[0]!.length;
   const output = new Float32Array(data.nSamples * dimension);
-  withTensors(predictor, (layers) => {
-    forEachChunk(data, chunkSize, (x, start) => {
-      const y = tf.tidy(() => forward(x, layers));
-      output.set(y.dataSync(), start * dimension);
-      y.dispose();
-    });
-  });
-  return output;
+  return mapChunks(predictor, data, chunkSize, output, dimension, (x, layers) =>
+    forward(x, layers),
+  );
 }
 
 /** Returns the mixture posteriors, `nSamples × k` row-major, in chunks. */
@@ -63,34 +58,41 @@ export function componentPosteriors(
   loss: 'gmm' | 'cmm',
   data: DataMatrix,
   chunkSize: number,
-): Float32Array {
+): Promise<Float32Array> {
   const k = predictor.points.length;
   const output = new Float32Array(data.nSamples * k);
-  withTensors(predictor, (layers, representatives) => {
-    forEachChunk(data, chunkSize, (x, start) => {
-      const p = tf.tidy(() =>
-        posteriors(loss, forward(x, layers), representatives),
-      );
-      output.set(p.dataSync(), start * k);
-      p.dispose();
-    });
-  });
-  return output;
+  return mapChunks(predictor, data, chunkSize, output, k, (x, layers, reps) =>
+    posteriors(loss, forward(x, layers), reps),
+  );
 }
 
-function withTensors(
+/**
+ * Applies `compute` to each chunk of rows and copies its `width` values per
+ * row into `output`. Reads are asynchronous, because GPU backends cannot
+ * read synchronously in Node.
+ */
+async function mapChunks<T extends Float32Array | Int32Array>(
   predictor: Predictor,
-  body: (
-    layers: ReturnType<typeof toTensors>,
-    representatives: ReturnType<typeof representativeTensors>,
-  ) => void,
-): void {
+  data: DataMatrix,
+  chunkSize: number,
+  output: T,
+  width: number,
+  compute: ChunkFunction,
+): Promise<T> {
   const layers = toTensors(predictor.weights);
   const representatives = representativeTensors(predictor.points);
   try {
-    body(layers, representatives);
+    await forEachChunk(data, chunkSize, async (x, start) => {
+      const result = tf.tidy(() => compute(x, layers, representatives));
+      try {
+        output.set(await result.data(), start * width);
+      } finally {
+        result.dispose();
+      }
+    });
   } finally {
     disposeTensors(layers);
     disposeRepresentatives(representatives);
   }
+  return output;
 }

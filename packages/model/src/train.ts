@@ -104,7 +104,7 @@ export async function trainRun(
         if (outcome.loss < record.bestLoss) {
           record.bestLoss = outcome.loss;
           record.bestEpoch = epoch;
-          bestWeights = network.read();
+          bestWeights = await network.read();
         }
         context.onEpochEnd?.({
           run,
@@ -157,7 +157,7 @@ async function trainEpoch(
     }
     const end = Math.min(start + options.batchSize, data.nSamples);
     const x = batchTensor(data, order, start, end);
-    const loss = trainingStep(context, network, optimizer, x, variables);
+    const loss = await trainingStep(context, network, optimizer, x, variables);
     x.dispose();
     if (!Number.isFinite(loss)) return { loss, steps, aborted: false };
 
@@ -175,19 +175,20 @@ async function trainEpoch(
  * its gradients and the parameter update. Returns the batch's loss before
  * the update.
  */
-export function trainingStep(
+export async function trainingStep(
   context: ObjectiveContext,
   network: NetworkVariables,
   optimizer: tf.Optimizer,
   x: tf.Tensor2D,
   variables: tf.Variable[] = network.variables(),
-): number {
+): Promise<number> {
   const cost = optimizer.minimize(
     () => objective(context, network, x),
     true,
     variables,
   );
-  const loss = cost!.dataSync()[0]!;
+  // An asynchronous read works on every backend, GPU backends included.
+  const loss = (await cost!.data())[0]!;
   cost!.dispose();
   return loss;
 }

@@ -137,14 +137,17 @@ function expectClose(
   }
 }
 
-function checkLoss(loss: ClusteringLoss, tolerance: number): void {
+async function checkLoss(
+  loss: ClusteringLoss,
+  tolerance: number,
+): Promise<void> {
   const y = sampleBatch(1);
   const representatives = representativeTensors(vertex3);
   const value = tf.tidy(() =>
     clusteringLoss(loss, tf.tensor2d(y), representatives),
   );
   expectClose(
-    value.dataSync(),
+    await value.data(),
     [referenceClusteringLoss(loss, y, vertex3)],
     tolerance,
   );
@@ -152,7 +155,10 @@ function checkLoss(loss: ClusteringLoss, tolerance: number): void {
   disposeRepresentatives(representatives);
 }
 
-function checkGradient(loss: ClusteringLoss, tolerance: number): void {
+async function checkGradient(
+  loss: ClusteringLoss,
+  tolerance: number,
+): Promise<void> {
   const y = sampleBatch(2);
   const representatives = representativeTensors(vertex3);
   const input = tf.tensor2d(y);
@@ -160,41 +166,44 @@ function checkGradient(loss: ClusteringLoss, tolerance: number): void {
     clusteringLoss(loss, t as tf.Tensor2D, representatives),
   )(input);
   const expected = referenceClusteringGradient(loss, y, vertex3).flat();
-  expectClose(gradient.dataSync(), expected, tolerance);
+  expectClose(await gradient.data(), expected, tolerance);
   tf.dispose([input, gradient]);
   disposeRepresentatives(representatives);
 }
 
-function checkSpread(tolerance: number): void {
+async function checkSpread(tolerance: number): Promise<void> {
   const y = sampleBatch(3);
   const input = tf.tensor2d(y);
   const { value, grad } = tf.valueAndGrad((t: tf.Tensor) =>
     variableFeaturesTerm(t as tf.Tensor2D, 50, 1e-8),
   )(input);
   expectClose(
-    value.dataSync(),
+    await value.data(),
     [referenceVariableFeatures(y, 50, 1e-8)],
     tolerance,
   );
   expectClose(
-    grad.dataSync(),
+    await grad.data(),
     referenceVariableFeaturesGradient(y, 50, 1e-8).flat(),
     tolerance,
   );
   tf.dispose([input, value, grad]);
 }
 
-function checkIdenticalRows(): void {
+async function checkIdenticalRows(): Promise<void> {
   const input = tf.fill([8, 3], 2.5);
   const { value, grad } = tf.valueAndGrad((t: tf.Tensor) =>
     variableFeaturesTerm(t as tf.Tensor2D, 50, 1e-8),
   )(input);
-  expect(Number.isFinite(value.dataSync()[0])).toBe(true);
-  expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+  expect(Number.isFinite((await value.data())[0])).toBe(true);
+  expect(Array.from(await grad.data()).every(Number.isFinite)).toBe(true);
   tf.dispose([input, value, grad]);
 }
 
-function checkStep(loss: ClusteringLoss, tolerance: number): void {
+async function checkStep(
+  loss: ClusteringLoss,
+  tolerance: number,
+): Promise<void> {
   const x = sampleBatch(4, 16).map((row) => [...row, row[0]! * row[1]!]);
   const shape = {
     inputSize: 4,
@@ -224,15 +233,20 @@ function checkStep(loss: ClusteringLoss, tolerance: number): void {
     () => objective(context, network, batch),
     network.variables(),
   );
-  const gradients = network.variables().map((v) => grads[v.name]!.dataSync());
+  const gradients = await Promise.all(
+    network.variables().map((v) => grads[v.name]!.data()),
+  );
   tf.dispose(grads);
-  const lossValue = trainingStep(
+  const lossValue = await trainingStep(
     { options: settings, representatives },
     network,
     optimizer,
     batch,
   );
-  const updated = network.read().layers.flatMap((l) => [l.weight, l.bias]);
+  const updated = (await network.read()).layers.flatMap((l) => [
+    l.weight,
+    l.bias,
+  ]);
   tf.dispose(batch);
   optimizer.dispose();
   network.dispose();
@@ -269,8 +283,8 @@ async function checkPrediction(): Promise<void> {
   const model = new FixedRepresentativeClustering({ ...runOptions, seed: 2 });
   const before = tf.memory().numTensors;
   const result = await model.fit(data);
-  const mapped = model.transform(data);
-  const labels = model.predict(data);
+  const mapped = await model.transform(data);
+  const labels = await model.predict(data);
   expect(tf.memory().numTensors).toBe(before);
 
   expect(Array.from(labels)).toEqual(Array.from(result.labels));

@@ -72,11 +72,11 @@ describe('saveModel and loadModel', () => {
   it('round-trips the labels', async () => {
     const loaded = await loadModel(saved);
     const data = blobs(2);
-    expect(Array.from(loaded.predict(data))).toEqual(
-      Array.from(model.predict(data)),
+    expect(Array.from(await loaded.predict(data))).toEqual(
+      Array.from(await model.predict(data)),
     );
-    expect(Array.from(loaded.transform(data))).toEqual(
-      Array.from(model.transform(data)),
+    expect(Array.from(await loaded.transform(data))).toEqual(
+      Array.from(await model.transform(data)),
     );
   });
 
@@ -94,9 +94,9 @@ describe('saveModel and loadModel', () => {
     await cpuBackend().initialise();
     const loaded = await loadModel(saved);
     const data = blobs(3);
-    const labels = loaded.predict(data);
+    const labels = await loaded.predict(data);
     await wasmBackend().initialise();
-    const expected = model.predict(data);
+    const expected = await model.predict(data);
     const same = labels.filter((l, i) => l === expected[i]).length;
     expect(same / labels.length).toBeGreaterThanOrEqual(0.99);
   });
@@ -231,8 +231,8 @@ describe('interrupted save', () => {
     expect(files.filter((f) => f.endsWith('.bin'))).toHaveLength(2);
     const loaded = await loadModel(directory);
     const data = blobs(4);
-    expect(Array.from(loaded.predict(data))).toEqual(
-      Array.from(model.predict(data)),
+    expect(Array.from(await loaded.predict(data))).toEqual(
+      Array.from(await model.predict(data)),
     );
   });
 });
