@@ -52,10 +52,12 @@ export async function predictCommand(
 
   const csv =
     mode === 'transform'
-      ? matrixCsv('dim', model.transform(dataset), dataset)
+      ? matrixCsv('dim', await model.transform(dataset), dataset)
       : labelsCsv(
-          model.predict(dataset),
-          options.proba === true ? model.predictProba(dataset) : undefined,
+          await model.predict(dataset),
+          options.proba === true
+            ? await model.predictProba(dataset)
+            : undefined,
           model.options.nClusters,
         );
   if (options.out === undefined) {
