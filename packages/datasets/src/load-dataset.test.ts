@@ -28,8 +28,8 @@ describe('loadDataset', () => {
     await removeTempDirectory(directory);
   });
 
-  it('lists mnist and usps', () => {
-    expect(DATASET_NAMES).toEqual(['mnist', 'usps']);
+  it('lists mnist, usps and 20news', () => {
+    expect(DATASET_NAMES).toEqual(['mnist', 'usps', '20news']);
   });
 
   it('loads mnist from a path', async () => {
@@ -76,7 +76,7 @@ describe('loadDataset', () => {
     const error = await catchError(() => loadDataset('cifar10' as DatasetName));
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect(error.message).toBe(
-      'data set name must be one of mnist, usps, got cifar10',
+      'data set name must be one of mnist, usps, 20news, got cifar10',
     );
   });
 

@@ -1,0 +1,222 @@
+import { FixclustError, InvalidDataError } from '@fixclust/core';
+import { CsvError, parse } from 'csv-parse/sync';
+
+import { readDataFile } from '../files.js';
+import { encodeTextClassLabels } from './class-labels.js';
+import {
+  DETECTED_DELIMITERS,
+  LINE_BREAKS,
+  detectDelimiter,
+  findSuspectDelimiter,
+  sampleLines,
+} from './csv-dialect.js';
+import {
+  checkCsvOptions,
+  type CheckedCsvOptions,
+  type CsvOptions,
+} from './csv-options.js';
+import { CsvTable } from './csv-table.js';
+import { formatPosition, positionAt } from './text-position.js';
+import { datasetNameFromPath, type UserDataset } from './user-dataset.js';
+
+/**
+ * Reads a CSV file of numbers, one sample per row, as a data set.
+ *
+ * The file must be UTF-8 (a byte order mark is skipped). See
+ * {@link parseCsv} for how the text is read.
+ *
+ * @param path - File to read; the data set is named after its base name.
+ * @throws InvalidParameterError for invalid options, or a label column that
+ *   is not in the file.
+ * @throws InvalidDataError naming the file when it is missing, unreadable or
+ *   not UTF-8, or for any problem {@link parseCsv} reports.
+ */
+export async function loadCsv(
+  path: string,
+  options: CsvOptions = {},
+): Promise<UserDataset> {
+  checkCsvOptions(options);
+  const bytes = await readDataFile(path, 'CSV file');
+  return parseCsv(decodeUtf8(bytes, path), path, options);
+}
+
+/**
+ * Parses CSV text of numbers, one sample per row, as a data set.
+ *
+ * Fields may be quoted with `"` (a doubled `""` inside is one quote), and
+ * a quoted field may contain the delimiter and line breaks. Cells are
+ * trimmed of surrounding white space, and lines without characters are
+ * skipped. Every
+ * cell outside the label column must be a decimal number such as `-1.5e3`
+ * within the float32 range. An empty cell is an error, never a 0 or a
+ * missing value, and so are `NaN` and `Inf` in any spelling.
+ *
+ * Errors give the place as `path:line:column`, 1-based, a column counting
+ * characters as editors do (a tab counts as one).
+ *
+ * @param text - Whole file contents.
+ * @param path - File name for messages and the data set name.
+ * @throws InvalidDataError when the text is empty or has only a header
+ *   row, or when a row has another number of fields than the first.
+ * @throws InvalidDataError when a feature cell is empty, not a number,
+ *   non-finite or outside the float32 range, or when a label cell is empty.
+ * @throws InvalidDataError when no feature column remains, for malformed
+ *   quoting, and when the first 20 lines parse to one column although each
+ *   contains another likely delimiter.
+ * @throws InvalidParameterError for invalid options, or a label column that
+ *   is not in the file.
+ */
+export function parseCsv(
+  text: string,
+  path: string,
+  options: CsvOptions = {},
+): UserDataset {
+  const checked = checkCsvOptions(options);
+  if (text.trim() === '') {
+    throw new InvalidDataError(
+      `${path}:1:1: ${path} is empty; expected rows of numbers separated ` +
+        `by a delimiter such as a comma`,
+      { path },
+    );
+  }
+
+  const delimiter = chooseDelimiter(text, path, checked);
+  const table = new CsvTable({ ...checked, path, text, delimiter });
+  readRecords(text, path, delimiter, table);
+  const contents = table.finish();
+
+  const dataset: UserDataset = {
+    name: datasetNameFromPath(path),
+    x: contents.x,
+    nSamples: contents.nSamples,
+    nFeatures: contents.nFeatures,
+  };
+  if (contents.featureNames !== undefined) {
+    dataset.featureNames = contents.featureNames;
+  }
+  if (contents.labelValues !== undefined) {
+    const { labels, classNames } = encodeTextClassLabels(contents.labelValues);
+    dataset.labels = labels;
+    dataset.nClasses = classNames.length;
+    dataset.classNames = classNames;
+  }
+  return dataset;
+}
+
+/**
+ * Returns the given or detected delimiter.
+ *
+ * @throws InvalidDataError when every sampled line parses to one column but
+ *   contains another likely delimiter.
+ */
+function chooseDelimiter(
+  text: string,
+  path: string,
+  options: CheckedCsvOptions,
+): string {
+  const sample = sampleLines(text);
+  const separator = options.decimalSeparator;
+  const candidates = DETECTED_DELIMITERS.filter((char) => char !== separator);
+  const delimiter =
+    options.delimiter ??
+    detectDelimiter(sample, candidates) ??
+    candidates[candidates.length - 1] ??
+    ',';
+
+  const ignored = separator === ',' ? [','] : [];
+  const suspect = findSuspectDelimiter(sample, delimiter, ignored);
+  if (suspect === undefined) return delimiter;
+
+  const tried =
+    options.delimiter === undefined
+      ? `with every delimiter tried (${candidates.map(nameChar).join(', ')})`
+      : `with delimiter ${nameChar(delimiter)}`;
+  const position = formatPosition(
+    path,
+    positionAt(text, text.indexOf(suspect)),
+  );
+  throw new InvalidDataError(
+    `${position}: every line of ${path} parses to a single column ${tried}, ` +
+      `but each line contains ${withArticle(nameChar(suspect))}; pass ` +
+      `delimiter: ${JSON.stringify(suspect)} if that separates the columns`,
+    { path },
+  );
+}
+
+/** Names a delimiter character for messages, such as `';'` or `tab`. */
+function nameChar(char: string): string {
+  if (char === '\t') return 'tab';
+  if (char === ' ') return 'space';
+  return `'${char}'`;
+}
+
+function withArticle(name: string): string {
+  return name === 'tab' || name === 'space' ? `a ${name}` : name;
+}
+
+/** Feeds every record of `text` to `table`, one at a time. */
+function readRecords(
+  text: string,
+  path: string,
+  delimiter: string,
+  table: CsvTable,
+): void {
+  try {
+    parse(text, {
+      delimiter,
+      record_delimiter: LINE_BREAKS,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (record: string[]) => {
+        table.addRecord(record);
+        // Returning nothing drops the record, so no copy of the text's
+        // records is kept besides the float32 matrix.
+        return undefined;
+      },
+    });
+  } catch (error) {
+    if (FixclustError.isInstance(error)) throw error;
+    if (!(error instanceof CsvError)) throw error;
+    throw quotingError(error, path, table);
+  }
+}
+
+/** Wraps a csv-parse syntax error, such as an unclosed quote. */
+function quotingError(
+  error: CsvError,
+  path: string,
+  table: CsvTable,
+): InvalidDataError {
+  const field = typeof error['column'] === 'number' ? error['column'] : 0;
+  return new InvalidDataError(
+    `${table.fieldPosition(field)}: ${path} has malformed quoting ` +
+      `(${error.message}); a quoted field must start and end with ", and ` +
+      `a " inside it must be doubled`,
+    { cause: error, path },
+  );
+}
+
+/**
+ * Decodes UTF-8 bytes, dropping a byte order mark.
+ *
+ * @throws InvalidDataError naming the file when the bytes are not UTF-8.
+ */
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff);
+  try {
+    if (!utf16) return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new InvalidDataError(
+      `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
+        `save it as UTF-8`,
+      { cause: error, path },
+    );
+  }
+  throw new InvalidDataError(
+    `CSV file ${path} is UTF-16 text (it starts with a UTF-16 byte order ` +
+      `mark); save it as UTF-8`,
+    { path },
+  );
+}

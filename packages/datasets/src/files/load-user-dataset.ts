@@ -1,0 +1,96 @@
+import { extname } from 'node:path';
+
+import { InvalidParameterError } from '@fixclust/core';
+
+import type { CsvOptions } from './csv-options.js';
+import { loadCsv } from './csv.js';
+import { loadNpyDataset, type NpyDatasetOptions } from './npy.js';
+import type { UserDataset } from './user-dataset.js';
+
+/** File extensions {@link loadUserDataset} reads, lowercase. */
+export const USER_DATASET_EXTENSIONS = [
+  '.csv',
+  '.tsv',
+  '.txt',
+  '.npy',
+] as const;
+
+/** Options of {@link loadUserDataset}: those of the reader chosen. */
+export interface LoadUserDatasetOptions extends CsvOptions, NpyDatasetOptions {}
+
+const CSV_OPTION_NAMES = [
+  'delimiter',
+  'header',
+  'labelColumn',
+  'decimalSeparator',
+] as const;
+
+/**
+ * Loads a data set from a user's file, chosen by its extension (in any
+ * letter case): `.csv`, `.tsv` and `.txt` with {@link loadCsv}, `.npy`
+ * with {@link loadNpyDataset}.
+ *
+ * @throws InvalidParameterError for any other extension, and for an option
+ *   that the chosen reader does not read (such as `labelColumn` for an NPY
+ *   file or `labelsPath` for a CSV file), so no option is silently ignored.
+ * @throws InvalidDataError from the reader when a file is missing or
+ *   malformed.
+ */
+export async function loadUserDataset(
+  path: string,
+  options: LoadUserDatasetOptions = {},
+): Promise<UserDataset> {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.npy') {
+    const csvOption = CSV_OPTION_NAMES.find(
+      (name) => options[name] !== undefined,
+    );
+    if (csvOption !== undefined) {
+      throw unusedOption(csvOption, options[csvOption], path, 'NPY');
+    }
+    return loadNpyDataset(path, { labelsPath: options.labelsPath });
+  }
+  if (extension === '.csv' || extension === '.tsv' || extension === '.txt') {
+    if (options.labelsPath !== undefined) {
+      throw unusedOption('labelsPath', options.labelsPath, path, 'CSV');
+    }
+    return loadCsv(path, options);
+  }
+  throw unsupportedExtension(path, extension);
+}
+
+function unusedOption(
+  name: string,
+  value: unknown,
+  path: string,
+  format: string,
+): InvalidParameterError {
+  const hint =
+    format === 'CSV'
+      ? 'put the labels in a column of the CSV file and pass labelColumn'
+      : 'CSV options apply to .csv, .tsv and .txt files only';
+  return new InvalidParameterError(
+    name,
+    value,
+    `${name} does not apply to the ${format} file ${path}; ${hint}`,
+  );
+}
+
+function unsupportedExtension(
+  path: string,
+  extension: string,
+): InvalidParameterError {
+  const hints: Record<string, string> = {
+    '.npz': '; save each array with numpy.save as .npy instead',
+    '.gz': '; decompress it first',
+    '.xlsx': '; export the sheet as CSV',
+    '.xls': '; export the sheet as CSV',
+  };
+  const found = extension === '' ? 'no extension' : `extension ${extension}`;
+  return new InvalidParameterError(
+    'path',
+    path,
+    `${path} has ${found}; supported extensions are ` +
+      `${USER_DATASET_EXTENSIONS.join(', ')}${hints[extension] ?? ''}`,
+  );
+}
