@@ -257,6 +257,7 @@ export class FixedRepresentativeClustering {
     registerBuiltInRepresentatives();
     return createRepresentatives(this.options.representatives, {
       nClusters: this.options.nClusters,
+      dimension: this.options.dimension,
       options: this.options.representativeOptions,
       random,
     });

@@ -46,6 +46,12 @@ export interface FixedRepresentativeOptions {
   representatives?: string;
   /** Options passed to the representative type, such as `{ scale: 1 }`. */
   representativeOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Dimension of the mapped space: the number of network outputs and of
+   * coordinates per representative. Default: the representative type's
+   * `defaultDimension(nClusters)` (k for `vertex`).
+   */
+  dimension?: number;
   /** Adam learning rate. Default: 1e-3. */
   learningRate?: number;
   /** Samples per training step. Default: 128. */
@@ -80,6 +86,7 @@ export interface ResolvedOptions {
   activation: Activation;
   representatives: string;
   representativeOptions: Readonly<Record<string, unknown>>;
+  dimension: number | undefined;
   learningRate: number;
   batchSize: number;
   epochs: number;
@@ -116,6 +123,7 @@ export function resolveOptions(
     activation: options.activation ?? 'tanh',
     representatives: options.representatives ?? 'vertex',
     representativeOptions: options.representativeOptions ?? {},
+    dimension: options.dimension,
     learningRate: options.learningRate ?? 1e-3,
     batchSize: options.batchSize ?? 128,
     epochs: options.epochs ?? 10,
@@ -148,6 +156,9 @@ function validateOptions(options: ResolvedOptions): void {
       options.activation,
       `activation must be one of ${ACTIVATIONS.join(', ')}, got "${options.activation}"`,
     );
+  }
+  if (options.dimension !== undefined) {
+    assertIntegerInRange('dimension', options.dimension, 1);
   }
   assertFiniteAbove('learningRate', options.learningRate, 0);
   assertIntegerInRange('batchSize', options.batchSize, 1);

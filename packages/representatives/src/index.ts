@@ -9,12 +9,40 @@ import {
   registerRepresentativeType,
 } from '@fixclust/core';
 
+import type { DescribedRepresentativeType } from './layout.js';
+import { orthogonalRepresentatives } from './orthogonal.js';
+import { simplexRepresentatives } from './simplex.js';
+import { sphereRepresentatives } from './sphere.js';
 import { vertexRepresentatives } from './vertex.js';
 
+export {
+  describeOptions,
+  isDescribedRepresentativeType,
+  resolveLayoutShape,
+  type DescribedRepresentativeType,
+  type DimensionRange,
+  type RepresentativeOptionDescription,
+} from './layout.js';
+export {
+  assertKnownOptions,
+  readBooleanOption,
+  readIntegerOption,
+  readPositiveNumberOption,
+} from './options.js';
+export { orthogonalRepresentatives } from './orthogonal.js';
+export { simplexRepresentatives } from './simplex.js';
+export { DEFAULT_SPHERE_ITERATIONS, sphereRepresentatives } from './sphere.js';
+export { minimumPairwiseDistance } from './vectors.js';
 export { vertexRepresentatives } from './vertex.js';
 
-/** The layouts this package provides. */
-export const BUILT_IN_REPRESENTATIVE_TYPES = [vertexRepresentatives];
+/** The layouts this package provides, `vertex` first. */
+export const BUILT_IN_REPRESENTATIVE_TYPES: readonly DescribedRepresentativeType[] =
+  [
+    vertexRepresentatives,
+    simplexRepresentatives,
+    orthogonalRepresentatives,
+    sphereRepresentatives,
+  ];
 
 /**
  * Registers the built-in layouts that are not registered yet. Safe to call

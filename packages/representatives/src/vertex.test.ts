@@ -51,7 +51,7 @@ describe('vertexRepresentatives', () => {
   it('rejects a dimension other than k', () => {
     expect(() =>
       vertexRepresentatives.create({ nClusters: 3, dimension: 4, random }),
-    ).toThrow(/dimension equal to nClusters \(3\), got 4/);
+    ).toThrow(/for 3 clusters need an integer dimension equal to 3, got 4/);
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
@@ -66,6 +66,18 @@ describe('vertexRepresentatives', () => {
       ).toThrow(InvalidParameterError);
     },
   );
+
+  it('rejects an unknown option', () => {
+    expect(() =>
+      vertexRepresentatives.create({
+        nClusters: 3,
+        options: { radius: 2 },
+        random,
+      }),
+    ).toThrow(
+      /unknown option "radius" for vertex representatives; options: scale/,
+    );
+  });
 
   it('is reachable through the registry', () => {
     registerBuiltInRepresentatives();

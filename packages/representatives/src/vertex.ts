@@ -1,50 +1,45 @@
+import type { RepresentativeRequest } from '@fixclust/core';
+
 import {
-  assertFiniteAbove,
-  InvalidParameterError,
-  type RepresentativeRequest,
-  type RepresentativeType,
-} from '@fixclust/core';
+  resolveLayoutShape,
+  type DescribedRepresentativeType,
+} from './layout.js';
+import { assertKnownOptions, readPositiveNumberOption } from './options.js';
 
 /**
  * The method's default layout: k representatives in k dimensions, where
  * representative i is `-scale` in every coordinate except `+scale` at
- * coordinate i. Any two representatives are `2 * scale * sqrt(2)` apart.
+ * coordinate i. Any two representatives are `2 * scale * sqrt(2)` apart,
+ * and each is `scale * sqrt(k)` from the origin.
  *
  * Option `scale` (default 1) must be a positive finite number. The dimension
  * must equal k.
  */
-export const vertexRepresentatives: RepresentativeType = {
+export const vertexRepresentatives: DescribedRepresentativeType = {
   name: 'vertex',
   description:
     'k points in k dimensions: -scale everywhere, +scale at coordinate i',
+  options: [
+    {
+      name: 'scale',
+      type: 'number',
+      default: 1,
+      description: 'absolute value of every coordinate, greater than 0',
+    },
+  ],
+  mixtureScaleApplies: true,
   defaultDimension: (nClusters) => nClusters,
-  create(request: RepresentativeRequest): number[][] {
-    const { nClusters } = request;
-    const dimension = request.dimension ?? nClusters;
-    if (dimension !== nClusters) {
-      throw new InvalidParameterError(
-        'dimension',
-        dimension,
-        `vertex representatives need dimension equal to nClusters ` +
-          `(${nClusters}), got ${dimension}`,
-      );
-    }
-    const scale = readScale(request.options);
-    return Array.from({ length: nClusters }, (_, i) =>
-      Array.from({ length: dimension }, (_, j) => (i === j ? scale : -scale)),
-    );
-  },
+  dimensionRange: (nClusters) => ({ minimum: nClusters, maximum: nClusters }),
+  create: (request) => createVertexLayout(request),
 };
 
-function readScale(options: RepresentativeRequest['options']): number {
-  const scale = options?.['scale'] ?? 1;
-  if (typeof scale !== 'number') {
-    throw new InvalidParameterError(
-      'scale',
-      scale,
-      `vertex scale must be a number, got ${typeof scale}`,
-    );
-  }
-  assertFiniteAbove('scale', scale, 0);
-  return scale;
+function createVertexLayout(request: RepresentativeRequest): number[][] {
+  const type = vertexRepresentatives;
+  const { nClusters, dimension } = resolveLayoutShape(type, request);
+  assertKnownOptions(type, request.options);
+  const scale = readPositiveNumberOption(type, request.options, 'scale') ?? 1;
+
+  return Array.from({ length: nClusters }, (_, i) =>
+    Array.from({ length: dimension }, (_, j) => (i === j ? scale : -scale)),
+  );
 }
