@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -36,10 +37,22 @@ export function wasmBackend(): BackendCandidate {
   return { name: 'wasm', initialise: initialiseWasm };
 }
 
+/** Files tfjs needs to start the wasm backend, SIMD build first. */
+const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
+
 async function initialiseWasm(): Promise<BackendInfo> {
+  const directory = wasmFilesDirectory();
+  const missing = WASM_FILES.filter((file) => !existsSync(directory + file));
+  if (missing.length > 0) {
+    // Checked here because tfjs only reports that setBackend returned false.
+    throw new Error(
+      `${missing.join(' and ')} not found in ${directory}; reinstall ` +
+        `@tensorflow/tfjs-backend-wasm`,
+    );
+  }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (tf.getBackend() !== 'wasm' && tf.findBackend('wasm') === null) {
-    wasm.setWasmPaths(wasmFilesDirectory());
+    wasm.setWasmPaths(directory);
   }
   tf.enableProdMode();
   const started = await tf.setBackend('wasm');

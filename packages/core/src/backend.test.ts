@@ -5,7 +5,7 @@ import {
   type BackendCandidate,
   type BackendInfo,
 } from './backend.js';
-import { BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, InvalidParameterError } from './errors.js';
 
 function working(name: string): BackendCandidate {
   const info: BackendInfo = { name, version: '1.0.0', threads: 1 };
@@ -81,6 +81,7 @@ describe('selectBackend', () => {
     await expect(selection).rejects.toThrow(
       'unknown backend "tpu"; available: wasm, cpu',
     );
+    await expect(selection).rejects.toBeInstanceOf(InvalidParameterError);
   });
 
   it('lists every reason when none starts', async () => {

@@ -1,4 +1,8 @@
-import { BackendUnavailableError, errorMessage } from './errors.js';
+import {
+  BackendUnavailableError,
+  errorMessage,
+  InvalidParameterError,
+} from './errors.js';
 
 /** What a backend reports about itself once it is running. */
 export interface BackendInfo {
@@ -82,8 +86,9 @@ export interface SelectBackendOptions {
  * `FIXCLUST_BACKEND` is started on its own: if it fails, selection fails
  * instead of quietly running somewhere else.
  *
- * @throws BackendUnavailableError when the requested backend is unknown or
- * fails, or when no candidate starts.
+ * @throws InvalidParameterError when the requested backend is unknown.
+ * @throws BackendUnavailableError when the requested backend fails to
+ * start, or when no candidate starts.
  */
 export async function selectBackend(
   options: SelectBackendOptions = {},
@@ -120,7 +125,8 @@ async function startRequested(
   const candidate = candidates.find((c) => c.name === name);
   if (candidate === undefined) {
     const known = candidates.map((c) => c.name).join(', ');
-    throw new BackendUnavailableError(
+    throw new InvalidParameterError(
+      'backend',
       name,
       `unknown backend "${name}"; available: ${known}`,
     );

@@ -31,6 +31,11 @@ export interface Dataset {
   nClasses?: number;
   /** Shape of one sample before flattening, such as [28, 28]. */
   sampleShape?: number[];
+  /**
+   * Row of each sample in the data set it was drawn from, when this is a
+   * sample of a larger one.
+   */
+  sourceRows?: Int32Array;
 }
 
 /**

@@ -119,12 +119,8 @@ function endOfFileAddress(superblock: Uint8Array): number | undefined {
  * h5wasm's Node build reads the host file system directly (Emscripten
  * NODERAWFS), so no copy of the file is written to a virtual file system.
  *
- * NOTE: when the HDF5 library fails to open a file, it prints its error
- * stack to the process's stderr. Call {@link checkHdf5File} first so
- * that the common failures never reach it.
- *
- * @throws InvalidDataError naming the file when the HDF5 library cannot open
- *   it.
+ * @throws InvalidDataError naming the file when the HDF5 library cannot
+ *   open or read it, such as a file corrupted in the middle.
  */
 export async function withHdf5File<T>(
   path: string,
@@ -133,21 +129,39 @@ export async function withHdf5File<T>(
 ): Promise<T> {
   // Loaded on first use, so importing this package does not start h5wasm.
   const { default: h5wasm } = await import('h5wasm/node');
-  await h5wasm.ready;
-  const file = new h5wasm.File(resolve(path), 'r');
-  if (file.file_id < 0n) {
-    throw new InvalidDataError(
-      `${kind} ${path} could not be opened by the HDF5 library; check that ` +
-        `it is a complete, readable HDF5 file`,
-      { path },
-    );
-  }
-
+  const module = await h5wasm.ready;
+  // The HDF5 library prints its errors and carries on with whatever the
+  // failed call left in memory; its throwing handler turns each failure
+  // into an exception instead. The handler is process-wide, so it is on
+  // only while this synchronous read runs.
+  module.activate_throwing_error_handler();
   try {
-    return read(file, h5wasm);
+    const file = new h5wasm.File(resolve(path), 'r');
+    if (file.file_id < 0n) throw new Error('H5Fopen returned no file');
+    try {
+      return read(file, h5wasm);
+    } finally {
+      file.close();
+    }
+  } catch (error) {
+    if (error instanceof InvalidDataError) throw error;
+    throw new InvalidDataError(
+      `${kind} ${path} could not be read by the HDF5 library (` +
+        `${firstHdf5Message(error)}); check that it is a complete, ` +
+        `uncorrupted HDF5 file`,
+      { path, cause: error },
+    );
   } finally {
-    file.close();
+    module.deactivate_throwing_error_handler();
   }
+}
+
+/** Picks the most specific line of an HDF5 error stack. */
+function firstHdf5Message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((line) => line.trim());
+  const call = lines.find((line) => /in H5\w+\(\): /.test(line));
+  return call === undefined ? (lines[0] ?? text) : call.replace(/^.* in /, '');
 }
 
 async function readAt(

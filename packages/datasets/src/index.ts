@@ -45,7 +45,7 @@ export {
   mnistDirectoryFromPackage,
   type MnistOptions,
 } from './mnist.js';
-export { sampleDataset } from './sample.js';
+export { sampleDataset, sampleSparseDataset } from './sample.js';
 export { USPS_FILE_NAME, loadUsps, type UspsOptions } from './usps.js';
 export {
   DownloadError,

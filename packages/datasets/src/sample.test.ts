@@ -1,7 +1,8 @@
 import { InvalidParameterError, Random, type Dataset } from '@fixclust/core';
 import { describe, expect, it } from 'vitest';
 
-import { sampleDataset } from './sample.js';
+import { sampleDataset, sampleSparseDataset } from './sample.js';
+import { toDense, type SparseDataset } from './text/sparse-dataset.js';
 
 /** Creates a data set of `n` rows of 3 features: row i is [i, 10 i, 100 i]. */
 function numberedDataset(n: number): Dataset {
@@ -45,6 +46,17 @@ describe('sampleDataset', () => {
     const rows = rowsOf(sampleDataset(dataset, 30, new Random(5)));
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
     expect(new Set(rows).size).toBe(30);
+  });
+
+  it('records the source row of each sample', () => {
+    const sample = sampleDataset(dataset, 25, new Random(6));
+    expect(Array.from(sample.sourceRows!)).toEqual(rowsOf(sample));
+  });
+
+  it('maps a sample of a sample to the original rows', () => {
+    const first = sampleDataset(dataset, 40, new Random(7));
+    const second = sampleDataset(first, 10, new Random(8));
+    expect(Array.from(second.sourceRows!)).toEqual(rowsOf(second));
   });
 
   it('carries labels with their rows', () => {
@@ -114,5 +126,51 @@ describe('sampleDataset', () => {
         InvalidParameterError,
       );
     }
+  });
+});
+
+describe('sampleSparseDataset', () => {
+  // Rows: [1, 0, 2], [], [0, 3, 0], [4, 0, 0]
+  const sparse: SparseDataset = {
+    name: 'tiny',
+    x: {
+      format: 'csr',
+      nRows: 4,
+      nCols: 3,
+      indptr: new Int32Array([0, 2, 2, 3, 4]),
+      indices: new Int32Array([0, 2, 1, 0]),
+      data: new Float32Array([1, 2, 3, 4]),
+    },
+    nSamples: 4,
+    nFeatures: 3,
+    labels: new Int32Array([0, 1, 2, 3]),
+    nClasses: 4,
+  };
+
+  it('keeps rows with their values and labels', () => {
+    const sampled = sampleSparseDataset(sparse, 2, new Random(3));
+    const rows = Array.from(sampled.labels!);
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+    const dense = toDense(sampled.x);
+    const original = toDense(sparse.x);
+    rows.forEach((row, i) => {
+      expect(Array.from(dense.subarray(i * 3, i * 3 + 3))).toEqual(
+        Array.from(original.subarray(row * 3, row * 3 + 3)),
+      );
+    });
+    expect(sampled.x.indptr[2]).toBe(sampled.x.data.length);
+  });
+
+  it('repeats for a seed', () => {
+    const a = sampleSparseDataset(sparse, 3, new Random(0));
+    const b = sampleSparseDataset(sparse, 3, new Random(0));
+    expect(Array.from(a.labels!)).toEqual(Array.from(b.labels!));
+  });
+
+  it('rejects a sample larger than the data', () => {
+    expect(() => sampleSparseDataset(sparse, 5, new Random(0))).toThrow(
+      'sample size must be an integer between 1 and the 4 samples of tiny, got 5',
+    );
   });
 });

@@ -4,6 +4,8 @@ import {
   type Random,
 } from '@fixclust/core';
 
+import type { SparseDataset } from './text/sparse-dataset.js';
+
 /**
  * Draws `n` rows of `dataset` uniformly at random without replacement,
  * keeping them in their original order, with their labels.
@@ -41,7 +43,12 @@ export function sampleDataset(
     x.set(dataset.x.subarray(start, start + nFeatures), i * nFeatures);
   });
 
-  const sampled: Dataset = { ...dataset, x, nSamples: n };
+  const sampled: Dataset = {
+    ...dataset,
+    x,
+    nSamples: n,
+    sourceRows: sourceRowsOf(dataset.sourceRows, rows),
+  };
   if (dataset.labels !== undefined) {
     const labels = dataset.labels;
     sampled.labels = Int32Array.from(rows, (row) => labels[row] as number);
@@ -50,4 +57,65 @@ export function sampleDataset(
     sampled.sampleShape = [...dataset.sampleShape];
   }
   return sampled;
+}
+
+/**
+ * Draws `n` rows of a sparse data set uniformly at random without
+ * replacement, keeping them in their original order, with their labels;
+ * the sparse counterpart of {@link sampleDataset}.
+ *
+ * @throws InvalidParameterError when `n` is not an integer from 1 to
+ *   `dataset.nSamples`.
+ */
+export function sampleSparseDataset(
+  dataset: SparseDataset,
+  n: number,
+  random: Random,
+): SparseDataset {
+  const { nSamples, x } = dataset;
+  if (!Number.isInteger(n) || n < 1 || n > nSamples) {
+    throw new InvalidParameterError(
+      'n',
+      n,
+      `sample size must be an integer between 1 and the ${nSamples} ` +
+        `samples of ${dataset.name}, got ${n}`,
+    );
+  }
+  if (n === nSamples) return dataset;
+
+  const rows = random.sample(nSamples, n);
+  const indptr = new Int32Array(n + 1);
+  rows.forEach((row, i) => {
+    indptr[i + 1] = indptr[i]! + x.indptr[row + 1]! - x.indptr[row]!;
+  });
+  const indices = new Int32Array(indptr[n]!);
+  const data = new Float32Array(indptr[n]!);
+  rows.forEach((row, i) => {
+    const from = x.indptr[row]!;
+    const to = x.indptr[row + 1]!;
+    indices.set(x.indices.subarray(from, to), indptr[i]!);
+    data.set(x.data.subarray(from, to), indptr[i]!);
+  });
+
+  const matrix = { ...x, nRows: n, indptr, indices, data };
+  const sampled: SparseDataset = {
+    ...dataset,
+    x: matrix,
+    nSamples: n,
+    sourceRows: sourceRowsOf(dataset.sourceRows, rows),
+  };
+  if (dataset.labels !== undefined) {
+    const labels = dataset.labels;
+    sampled.labels = Int32Array.from(rows, (row) => labels[row] as number);
+  }
+  return sampled;
+}
+
+/** Maps sampled rows back to the original data set's rows. */
+function sourceRowsOf(
+  parentRows: Int32Array | undefined,
+  rows: Int32Array,
+): Int32Array {
+  if (parentRows === undefined) return Int32Array.from(rows);
+  return Int32Array.from(rows, (row) => parentRows[row]!);
 }

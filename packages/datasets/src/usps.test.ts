@@ -266,4 +266,22 @@ describeWithData('loadUsps on the real file', ['usps/usps.h5'], (data) => {
       await removeTempDirectory(directory);
     }
   });
+
+  it('names a copy corrupted in the middle', async () => {
+    const directory = await createTempDirectory();
+    try {
+      const copy = join(directory, 'usps.h5');
+      const bytes = await readFile(path);
+      bytes.fill(0x5a, 1_000_000, 1_200_000);
+      await writeFile(copy, bytes);
+
+      const error = await catchError(() => loadUsps({ path: copy }));
+      expect(error).toBeInstanceOf(InvalidDataError);
+      expect(error.message).toContain(
+        `USPS file ${copy} could not be read by the HDF5 library`,
+      );
+    } finally {
+      await removeTempDirectory(directory);
+    }
+  });
 });

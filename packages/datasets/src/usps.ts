@@ -114,7 +114,8 @@ function readUspsGroup(
 ): UspsPart {
   const entity = file.get(group);
   if (!(entity instanceof h5wasm.Group)) {
-    const found = entity === null ? 'no' : 'no HDF5 group but another object';
+    const found =
+      entity === null ? 'nothing' : 'an HDF5 object that is not a group';
     throw new InvalidDataError(
       `${KIND} ${path} has ${found} at /${group}; expected groups train ` +
         `and test, each with datasets data and target`,

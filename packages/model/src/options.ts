@@ -54,7 +54,7 @@ export interface FixedRepresentativeOptions {
   dimension?: number;
   /** Adam learning rate. Default: 1e-3. */
   learningRate?: number;
-  /** Samples per training step. Default: 128. */
+  /** Samples per training step, at least 2. Default: 128. */
   batchSize?: number;
   /** Passes over the data per run. Default: 10. */
   epochs?: number;
@@ -161,7 +161,9 @@ function validateOptions(options: ResolvedOptions): void {
     assertIntegerInRange('dimension', options.dimension, 1);
   }
   assertFiniteAbove('learningRate', options.learningRate, 0);
-  assertIntegerInRange('batchSize', options.batchSize, 1);
+  // A batch of one sample has no spread, so the variable-features term
+  // would vanish; only the last batch of an epoch may be that small.
+  assertIntegerInRange('batchSize', options.batchSize, 2);
   assertIntegerInRange('epochs', options.epochs, 1);
   assertIntegerInRange('nRuns', options.nRuns, 1);
   assertSeed(options.seed);

@@ -120,7 +120,8 @@ export async function trainRun(
         break;
       }
       if (!Number.isFinite(outcome.loss)) {
-        warnings.push(nonFiniteWarning(run, epoch, outcome.loss));
+        const kept = record.bestEpoch >= 0;
+        warnings.push(nonFiniteWarning(run, epoch, outcome.loss, kept));
         break;
       }
     }
@@ -217,13 +218,17 @@ function nonFiniteWarning(
   run: number,
   epoch: number,
   loss: number,
+  hasCompletedEpoch: boolean,
 ): FixclustWarning {
+  const kept = hasCompletedEpoch
+    ? 'it keeps its best completed epoch'
+    : 'no epoch completed, so it keeps its initial weights';
   return {
     code: 'non-finite-loss',
     message:
       `run ${run}: the loss became ${loss} in epoch ${epoch}, so training ` +
-      `of this run stopped and it keeps its best completed epoch; lower ` +
-      `learningRate or scale the input features`,
+      `of this run stopped and ${kept}; lower the learning rate or lambda, ` +
+      `or scale the input features`,
   };
 }
 

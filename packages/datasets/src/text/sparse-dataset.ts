@@ -16,6 +16,8 @@ export interface SparseDataset {
   labels?: Int32Array;
   /** Number of distinct classes, when labels are known. */
   nClasses?: number;
+  /** Row of each sample in the data set it was drawn from, if sampled. */
+  sourceRows?: Int32Array;
 }
 
 /**
