@@ -1,0 +1,27 @@
+/**
+ * Classic clustering baselines to compare the fixed-representative method
+ * against: random labels, k-means, Gaussian mixtures and PCA, on dense or
+ * CSR matrices.
+ *
+ * @packageDocumentation
+ */
+export { CHUNK_ROWS, type BaselineData, type DataMatrix } from './data.js';
+export {
+  gaussianMixture,
+  type GaussianMixtureOptions,
+  type GaussianMixtureResult,
+} from './gaussian-mixture.js';
+export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export {
+  CollapsedComponentError,
+  type CollapseAction,
+  type CollapsedComponent,
+  type CollapseReason,
+} from './mixture-collapse.js';
+export { COVARIANCE_TYPES, type CovarianceType } from './mixture-estimation.js';
+export { pca, type PcaOptions, type PcaResult } from './pca.js';
+export {
+  randomLabels,
+  type RandomLabelsOptions,
+  type RandomLabelsResult,
+} from './random-labels.js';

@@ -1,0 +1,290 @@
+import {
+  assertFiniteAbove,
+  assertIntegerInRange,
+  Random,
+  type FixclustWarning,
+} from '@fixclust/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+import {
+  assertMatchingInput,
+  assertValidInput,
+  featureMoments,
+  rowSource,
+  type BaselineData,
+  type RowSource,
+} from './data.js';
+import { countDistinctRows } from './distinct-rows.js';
+import { kmeansPlusPlus, type CentredData } from './kmeans-plus-plus.js';
+import {
+  assignNearest,
+  runLloyd,
+  type LloydOutcome,
+  type Relocation,
+} from './lloyd.js';
+import { assertCountInRange, clusterSizes, resolveSeed } from './options.js';
+
+/** Options of {@link kmeans}. */
+export interface KMeansOptions {
+  /** Number of clusters k, from 1 to the number of samples. Required. */
+  nClusters: number;
+  /**
+   * Restarts from independent k-means++ initialisations; the one with the
+   * lowest inertia is kept. Default: 10.
+   */
+  nInit?: number;
+  /** Maximum Lloyd iterations per restart. Default: 300. */
+  maxIterations?: number;
+  /**
+   * Convergence tolerance, relative to the data's scale as in
+   * scikit-learn: a restart stops when the sum of squared centre shifts of
+   * one iteration is at most `tolerance` times the mean feature variance.
+   * 0 waits until the labels stop changing. Default: 1e-4.
+   */
+  tolerance?: number;
+  /**
+   * Seed of every random choice; each restart draws its own seed from it.
+   * 0 is a valid seed. Default: drawn at random and stored in the result.
+   */
+  seed?: number;
+}
+
+/** Result of {@link kmeans}. */
+export interface KMeansResult {
+  /** Cluster of each training sample: 0 … nClusters − 1. */
+  labels: Int32Array;
+  /** Cluster centres, `nClusters × nFeatures`, row-major. */
+  centres: Float64Array;
+  nClusters: number;
+  nFeatures: number;
+  /**
+   * Sum of squared Euclidean distances of the samples to their centres,
+   * computed from direct differences in float64.
+   */
+  inertia: number;
+  /** Lloyd iterations of the kept restart. */
+  nIterations: number;
+  /** Whether the kept restart converged before `maxIterations`. */
+  converged: boolean;
+  /** Index of the kept restart, from 0. */
+  bestInit: number;
+  /** Inertia of every restart, in order. */
+  inertias: number[];
+  /** Seed the whole fit was derived from. */
+  seed: number;
+  /** Name of the tfjs backend the distances ran on. */
+  backend: string;
+  /** Things worth knowing about this result; empty when all went well. */
+  warnings: FixclustWarning[];
+  /**
+   * Labels new rows with their nearest centre.
+   *
+   * @throws InvalidParameterError when the number of features differs;
+   * InvalidDataError for empty or non-finite rows.
+   */
+  predict(data: BaselineData): Int32Array;
+}
+
+interface KMeansSettings {
+  nClusters: number;
+  nInit: number;
+  maxIterations: number;
+  tolerance: number;
+  seed: number;
+}
+
+/**
+ * Clusters the rows of `data` with k-means: greedy k-means++
+ * initialisation, then Lloyd iterations, `nInit` times, keeping the restart
+ * with the lowest inertia.
+ *
+ * Distances run on the active tfjs backend, 4,096 rows at a time, as
+ * `|x|² − 2x·c + |c|²` on mean-centred data, so the caller picks the
+ * backend before calling. Centre sums are float64, and the reported inertia
+ * is computed in float64 from direct differences. A cluster that empties takes the sample farthest from its centre
+ * and the result carries a warning. CSR input is densified a block at a
+ * time.
+ *
+ * @throws InvalidDataError for empty, malformed or non-finite data, naming
+ * the first bad row and column; InvalidParameterError "nClusters must be an
+ * integer between 1 and the number of samples (N), got K" or naming another
+ * invalid option. Both are thrown before any tensor work.
+ */
+export async function kmeans(
+  data: BaselineData,
+  options: KMeansOptions,
+): Promise<KMeansResult> {
+  const settings = resolveOptions(options);
+  assertValidInput(data);
+  const source = rowSource(data);
+  assertCountInRange('nClusters', settings.nClusters, source.nSamples);
+  await tf.ready();
+
+  const prepared = prepareData(source);
+  const tolerance = settings.tolerance * meanOf(prepared.variance);
+  const random = new Random(settings.seed);
+  const outcomes: LloydOutcome[] = [];
+  for (let init = 0; init < settings.nInit; init++) {
+    const centres = kmeansPlusPlus(prepared, settings.nClusters, random.fork());
+    outcomes.push(runLloyd(prepared, centres, { ...settings, tolerance }));
+  }
+
+  const bestInit = lowestInertia(outcomes);
+  const best = outcomes[bestInit]!;
+  return {
+    labels: best.labels,
+    centres: uncentre(best.centres, prepared.mean),
+    nClusters: settings.nClusters,
+    nFeatures: source.nFeatures,
+    inertia: best.inertia,
+    nIterations: best.nIterations,
+    converged: best.converged,
+    bestInit,
+    inertias: outcomes.map((o) => o.inertia),
+    seed: settings.seed,
+    backend: tf.getBackend(),
+    warnings: fitWarnings(source, best, settings),
+    predict: (rows) => predictNearest(rows, best.centres, prepared.mean),
+  };
+}
+
+function resolveOptions(options: KMeansOptions): KMeansSettings {
+  const settings = {
+    nClusters: options.nClusters,
+    nInit: options.nInit ?? 10,
+    maxIterations: options.maxIterations ?? 300,
+    tolerance: options.tolerance ?? 1e-4,
+    seed: resolveSeed(options.seed),
+  };
+  assertIntegerInRange('nInit', settings.nInit, 1);
+  assertIntegerInRange('maxIterations', settings.maxIterations, 1);
+  assertFiniteAbove('tolerance', settings.tolerance, 0, true);
+  return settings;
+}
+
+interface PreparedData extends CentredData {
+  variance: Float64Array;
+}
+
+function prepareData(source: RowSource): PreparedData {
+  const moments = featureMoments(source);
+  // The backend centres rows with a float32 mean; rounding it here makes
+  // the float64 sums and distances centre rows by the same vector.
+  const mean = Float64Array.from(Float32Array.from(moments.mean));
+  const variance = moments.variance;
+  const d = source.nFeatures;
+  const rowNorms = new Float64Array(source.nSamples);
+  source.forEachChunk((block, start, end) => {
+    for (let i = start; i < end; i++) {
+      let total = 0;
+      for (let j = 0; j < d; j++) {
+        total += (block[(i - start) * d + j]! - mean[j]!) ** 2;
+      }
+      rowNorms[i] = total;
+    }
+  });
+  return { source, mean, rowNorms, variance };
+}
+
+/** Index of the lowest inertia; the earliest restart wins a tie. */
+function lowestInertia(outcomes: readonly LloydOutcome[]): number {
+  let best = 0;
+  outcomes.forEach((outcome, i) => {
+    if (outcome.inertia < outcomes[best]!.inertia) best = i;
+  });
+  return best;
+}
+
+function predictNearest(
+  data: BaselineData,
+  centres: Float64Array,
+  mean: Float64Array,
+): Int32Array {
+  assertMatchingInput(data, mean.length, 'k-means model');
+  const source = rowSource(data);
+  return assignNearest({ source, mean }, centres, centres.length / mean.length);
+}
+
+function fitWarnings(
+  source: RowSource,
+  best: LloydOutcome,
+  settings: KMeansSettings,
+): FixclustWarning[] {
+  const warnings: FixclustWarning[] = [];
+  if (best.relocations.length > 0) {
+    warnings.push(relocationWarning(best.relocations));
+  }
+  if (!best.converged) {
+    warnings.push({
+      code: 'not-converged',
+      message:
+        `k-means stopped after maxIterations (${settings.maxIterations}) ` +
+        'Lloyd iterations without converging; raise maxIterations or ' +
+        'tolerance',
+    });
+  }
+  const warning = unusedClusterWarning(source, best.labels, settings.nClusters);
+  if (warning !== undefined) warnings.push(warning);
+  return warnings;
+}
+
+function relocationWarning(
+  relocations: readonly Relocation[],
+): FixclustWarning {
+  const listed = relocations
+    .slice(0, 5)
+    .map(
+      (r) => `cluster ${r.cluster} at iteration ${r.iteration} (row ${r.row})`,
+    )
+    .join(', ');
+  const more =
+    relocations.length > 5 ? ` and ${relocations.length - 5} more` : '';
+  return {
+    code: 'empty-cluster-relocated',
+    message:
+      `${relocations.length} time(s) a cluster lost all its samples in the ` +
+      `kept restart and was moved to the sample farthest from its centre: ` +
+      `${listed}${more}`,
+  };
+}
+
+/**
+ * Warns when some clusters hold no sample in the final labels, saying how
+ * many distinct points the data has when that is the cause.
+ */
+function unusedClusterWarning(
+  source: RowSource,
+  labels: Int32Array,
+  nClusters: number,
+): FixclustWarning | undefined {
+  const sizes = clusterSizes(labels, nClusters);
+  const used = sizes.filter((size) => size > 0).length;
+  if (used === nClusters) return undefined;
+  const distinct = countDistinctRows(source, nClusters);
+  if (distinct < nClusters) {
+    return {
+      code: 'few-distinct-points',
+      message:
+        `the data has only ${distinct} distinct points for nClusters = ` +
+        `${nClusters}, so ${nClusters - used} centres duplicate others and ` +
+        `hold no samples; use nClusters ≤ ${distinct}`,
+    };
+  }
+  return {
+    code: 'empty-clusters',
+    message:
+      `${nClusters - used} of ${nClusters} clusters hold no samples in the ` +
+      'final labels; try more restarts (nInit) or fewer clusters',
+  };
+}
+
+function uncentre(centres: Float64Array, mean: Float64Array): Float64Array {
+  const d = mean.length;
+  return centres.map((value, p) => value + mean[p % d]!);
+}
+
+function meanOf(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total / values.length;
+}
