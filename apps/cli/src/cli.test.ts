@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,12 +74,25 @@ describe('fixclust run on 2,000 MNIST digits', () => {
     expect(stderr).toMatch(/run 2\/2 {2}epoch 2\/2/);
   });
 
+  it('maps each label to its source row', async () => {
+    const csv = await readFile(join(directory, 'labels.csv'), 'utf8');
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split(','));
+    const sourceRows = rows.map((row) => Number(row[1]));
+    expect(new Set(sourceRows).size).toBe(2000);
+    expect(sourceRows).toEqual([...sourceRows].sort((a, b) => a - b));
+    expect(Math.max(...sourceRows)).toBeLessThan(70_000);
+  });
+
   it('writes 2,000 labels in [0, 10)', async () => {
     const csv = await readFile(join(directory, 'labels.csv'), 'utf8');
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('index,label,init_label,class');
+    expect(header).toBe('index,row,label,init_label,class');
     expect(rows).toHaveLength(2000);
-    const labels = rows.map((row) => Number(row.split(',')[1]));
+    const labels = rows.map((row) => Number(row.split(',')[2]));
     expect(labels.every((l) => Number.isInteger(l) && l >= 0 && l < 10)).toBe(
       true,
     );
@@ -103,13 +116,13 @@ describe('fixclust run on 2,000 MNIST digits', () => {
     ]);
     const trained = await readFile(join(directory, 'labels.csv'), 'utf8');
     const again = await readFile(predicted, 'utf8');
-    const column = (csv: string) =>
+    const column = (csv: string, index: number) =>
       csv
         .trim()
         .split('\n')
         .slice(1)
-        .map((row) => row.split(',')[1]);
-    expect(column(again)).toEqual(column(trained));
+        .map((row) => row.split(',')[index]);
+    expect(column(again, 1)).toEqual(column(trained, 2));
   });
 
   it('writes summary.json with metrics and settings', async () => {
@@ -202,6 +215,93 @@ describeWithData(
   },
 );
 
+describe('fixclust run on a CSV file', () => {
+  let directory: string;
+  let labelled: string;
+  let unlabelled: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'fixclust-csv-'));
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const centre = i % 2 === 0 ? 0 : 10;
+      const f1 = centre + ((i * 7) % 5) / 10;
+      const f2 = centre - ((i * 3) % 4) / 10;
+      return { f1, f2, group: i % 2 === 0 ? 'a' : 'b' };
+    });
+    labelled = join(directory, 'labelled.csv');
+    unlabelled = join(directory, 'unlabelled.csv');
+    await writeFile(
+      labelled,
+      ['f1;f2;group', ...rows.map((r) => `${r.f1};${r.f2};${r.group}`)].join(
+        '\n',
+      ),
+    );
+    await writeFile(
+      unlabelled,
+      ['f1,f2', ...rows.map((r) => `${r.f1},${r.f2}`)].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const fast = ['--runs', '1', '--epochs', '2', '--seed', '1', '--quiet'];
+
+  it('uses the label column only for the metrics', async () => {
+    const output = capture();
+    const status = await main(
+      [
+        'node',
+        'fixclust',
+        'run',
+        '--dataset',
+        labelled,
+        '--label-column',
+        'group',
+        ...fast,
+      ],
+      output,
+    );
+    expect(status).toBe(0);
+    expect(output.stderr.join('\n')).toContain('40 samples × 2 features');
+    expect(output.stdout.join('\n')).toMatch(/^trained(\s+\d\.\d{4}){4}$/m);
+  });
+
+  it('prints label-free measures without labels', async () => {
+    const output = capture();
+    const status = await main(
+      [
+        'node',
+        'fixclust',
+        'run',
+        '--dataset',
+        unlabelled,
+        '--clusters',
+        '2',
+        ...fast,
+      ],
+      output,
+    );
+    expect(status).toBe(0);
+    const stdout = output.stdout.join('\n');
+    expect(stdout).not.toContain('trained');
+    expect(stdout).toMatch(
+      /silhouette (-?\d\.\d{4}|undefined \(one cluster\)), Davies–Bouldin/,
+    );
+  });
+
+  it('asks for --clusters without labels', async () => {
+    const output = capture();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--dataset', unlabelled, ...fast],
+      output,
+    );
+    expect(status).toBe(2);
+    expect(output.stderr.join('\n')).toContain('pass --clusters');
+  });
+});
+
 describe('fixclust run input errors', () => {
   it.each([
     [['--clusters', '0'], 'nClusters must be an integer at least 1, got 0'],
@@ -211,7 +311,10 @@ describe('fixclust run input errors', () => {
     [['--seed', '-1'], 'seed must be an integer between 0 and 4294967295'],
     [['--limit', '0'], '--limit must be an integer at least 1, got 0'],
     [['--backend', 'tpu'], 'unknown backend "tpu"; available: wasm, cpu'],
-    [['--dataset', 'cifar'], "argument 'cifar' is invalid"],
+    [['--epochs', '1e1'], 'expected an integer, got "1e1"'],
+    [['--out', '/dev/null/inside'], 'is not a writable folder'],
+    [['--dataset', 'cifar'], 'cifar'],
+    [['--delimiter', ';'], '--delimiter applies only to CSV and NPY files'],
     [['--dataset', 'usps'], 'USPS has no bundled copy'],
     [['--data', '/no/such/folder'], '/no/such/folder'],
   ])('rejects %j', async (args, message) => {
@@ -220,7 +323,7 @@ describe('fixclust run input errors', () => {
       ['node', 'fixclust', 'run', '--runs', '1', '--epochs', '1', ...args],
       output,
     );
-    expect(status).not.toBe(0);
+    expect(status).toBe(2);
     expect(output.stderr.join('\n')).toContain(message);
     expect(output.stdout.join('\n')).not.toContain('trained');
   });

@@ -15,6 +15,7 @@ import { loadModel } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
 import type { Output } from './output.js';
+import { loadPlugins } from './plugins.js';
 import { formatBackend } from './report.js';
 
 /** Options of `fixclust predict` and `fixclust transform`. */
@@ -27,6 +28,7 @@ export interface PredictCommandOptions {
   backend?: string;
   limit?: number;
   seed?: number;
+  plugin?: string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export async function predictCommand(
   options: PredictCommandOptions,
   output: Output,
 ): Promise<number> {
+  await loadPlugins(options.plugin ?? []);
   const model = await loadModel(options.model);
   const dataset = await loadRows(options);
   const selection = await selectBackend({

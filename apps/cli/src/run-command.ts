@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 
 import {
-  assertIntegerInRange,
+  InvalidParameterError,
   MAX_SEED,
   Random,
   selectBackend,
   type BackendSelection,
-  type Dataset,
 } from '@fixclust/core';
-import {
-  loadDataset,
-  sampleDataset,
-  type DatasetName,
-} from '@fixclust/datasets';
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
@@ -22,7 +16,14 @@ import {
 } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
+import {
+  loadDataSource,
+  type DataSourceOptions,
+  type LoadedData,
+} from './data-source.js';
+import { labelFreeMeasures } from './label-free.js';
 import type { Output } from './output.js';
+import { loadPlugins } from './plugins.js';
 import {
   formatBackend,
   formatMetricTable,
@@ -30,24 +31,29 @@ import {
   formatSeconds,
   formatWarnings,
 } from './report.js';
-import { writeRunOutputs, type RunSummary } from './summary.js';
+import {
+  prepareOutputFolder,
+  writeRunOutputs,
+  type RunSummary,
+} from './summary.js';
 
 /** Options of `fixclust run`, as parsed from the command line. */
-export interface RunCommandOptions {
-  dataset: DatasetName;
+export interface RunCommandOptions extends DataSourceOptions {
   preset: PresetName;
   clusters?: number;
   runs?: number;
   epochs?: number;
   lambda?: number;
   batchSize?: number;
+  learningRate?: number;
   seed?: number;
   backend?: string;
-  data?: string;
-  limit?: number;
   out?: string;
   quiet?: boolean;
   shareOptimizer?: boolean;
+  representatives?: string;
+  representativeOption?: Record<string, unknown>;
+  plugin?: string[];
 }
 
 /**
@@ -62,20 +68,22 @@ export async function runCommand(
   output: Output,
 ): Promise<number> {
   const startTime = performance.now();
-  if (options.limit !== undefined) {
-    assertIntegerInRange('--limit', options.limit, 1);
-  }
+  if (options.out !== undefined) await prepareOutputFolder(options.out);
+  await loadPlugins(options.plugin ?? []);
   const seed = options.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
-  const dataset = await loadData(options, seed);
+  const dataset = await loadDataSource(options, seed, output);
   const loadMs = performance.now() - startTime;
   const model = new FixedRepresentativeClustering({
-    nClusters: options.clusters ?? dataset.nClasses ?? 10,
+    nClusters: clusterCount(options, dataset),
     preset: options.preset,
     lambda: options.lambda,
     nRuns: options.runs,
     epochs: options.epochs,
     batchSize: options.batchSize,
+    learningRate: options.learningRate,
     shareOptimizerState: options.shareOptimizer,
+    representatives: options.representatives,
+    representativeOptions: options.representativeOption,
     seed,
   });
   const selection = await selectBackend({
@@ -108,6 +116,7 @@ export async function runCommand(
     loadMs,
     totalMs: performance.now() - startTime,
   });
+  summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
   reportEnd(output, summary, result);
   if (options.out !== undefined) {
     await writeRunOutputs(options.out, summary, result, dataset);
@@ -117,20 +126,9 @@ export async function runCommand(
   return controller.signal.aborted ? 130 : 0;
 }
 
-async function loadData(
-  options: RunCommandOptions,
-  seed: number,
-): Promise<Dataset> {
-  const dataset = await loadDataset(options.dataset, { path: options.data });
-  if (options.limit === undefined || options.limit >= dataset.nSamples) {
-    return dataset;
-  }
-  return sampleDataset(dataset, options.limit, new Random(seed));
-}
-
 function reportStart(
   output: Output,
-  dataset: Dataset,
+  dataset: LoadedData,
   selection: BackendSelection,
   seed: number,
 ): void {
@@ -143,9 +141,22 @@ function reportStart(
   }
 }
 
+function clusterCount(options: RunCommandOptions, data: LoadedData): number {
+  const count = options.clusters ?? data.nClasses;
+  if (count === undefined) {
+    throw new InvalidParameterError(
+      'clusters',
+      undefined,
+      `${data.name} has no label column, so the number of clusters is ` +
+        `unknown; pass --clusters`,
+    );
+  }
+  return count;
+}
+
 function summarise(
   options: RunCommandOptions,
-  dataset: Dataset,
+  dataset: LoadedData,
   selection: BackendSelection,
   result: FitResult,
   timings: { loadMs: number; totalMs: number },
@@ -157,11 +168,13 @@ function summarise(
     createdAt: new Date().toISOString(),
     dataset: {
       name: dataset.name,
-      path: options.data ?? null,
+      path:
+        options.data ??
+        (dataset.name === options.dataset ? null : options.dataset),
       nSamples: dataset.nSamples,
       nFeatures: dataset.nFeatures,
       nClasses: dataset.nClasses ?? null,
-      limit: options.limit ?? null,
+      limit: dataset.sourceRows === undefined ? null : dataset.nSamples,
     },
     settings: { preset: options.preset, ...result.options },
     seed: result.seed,
@@ -182,6 +195,7 @@ function summarise(
     runs: result.runs,
     aborted: result.runs.some((run) => run.aborted),
     warnings: result.warnings,
+    labelFree: null,
   };
 }
 
@@ -198,6 +212,15 @@ function reportEnd(output: Output, summary: RunSummary, result: FitResult) {
         ['init', summary.init],
         ['trained', summary.trained],
       ]),
+    );
+  }
+  if (summary.labelFree !== null) {
+    const { silhouette, daviesBouldin, sampleSize } = summary.labelFree;
+    const format = (value: number | null) =>
+      value === null ? 'undefined (one cluster)' : value.toFixed(4);
+    output.log(
+      `silhouette ${format(silhouette)}, Davies–Bouldin ` +
+        `${format(daviesBouldin)} (on a seeded sample of ${sampleSize} rows)`,
     );
   }
   output.log(

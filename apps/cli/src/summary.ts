@@ -1,15 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type {
-  BackendInfo,
-  Dataset,
-  FixclustWarning,
-  RunRecord,
-  SkippedBackend,
+import {
+  InvalidParameterError,
+  type BackendInfo,
+  type FixclustWarning,
+  type RunRecord,
+  type SkippedBackend,
 } from '@fixclust/core';
 import type { ExternalMetrics } from '@fixclust/metrics';
 import type { FitResult, ResolvedOptions } from '@fixclust/model';
+
+import type { LabelFreeMeasures } from './label-free.js';
 
 /**
  * Contents of `summary.json`. `schemaVersion` changes whenever a field is
@@ -50,39 +52,73 @@ export interface RunSummary {
   runs: RunRecord[];
   /** Whether training was interrupted. */
   aborted: boolean;
+  /** Measures that need no true labels, on a seeded sample of rows. */
+  labelFree: LabelFreeMeasures | null;
   warnings: FixclustWarning[];
 }
 
 /**
- * Writes `labels.csv` (columns `index`, `label`, `init_label` and, when the
- * data has classes, `class`) and `summary.json` into `directory`, creating
- * it when needed.
+ * Creates the output folder and checks that files can be written there, so
+ * a bad `--out` fails before training instead of after it.
+ *
+ * @throws InvalidParameterError naming the folder and the reason.
+ */
+export async function prepareOutputFolder(directory: string): Promise<void> {
+  const probe = join(directory, `.fixclust-write-check-${process.pid}`);
+  try {
+    await mkdir(directory, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new InvalidParameterError(
+      'out',
+      directory,
+      `--out "${directory}" is not a writable folder (${code}); pass a ` +
+        `folder you can write to`,
+      { cause: error },
+    );
+  }
+}
+
+/** The parts of the clustered data that `labels.csv` reports. */
+export interface LabelledRows {
+  labels?: Int32Array | undefined;
+  sourceRows?: Int32Array | undefined;
+}
+
+/**
+ * Writes `labels.csv` and `summary.json` into `directory`. `labels.csv`
+ * has the columns `index` (position in the clustered data), `row` (row in
+ * the full data set, which differs under `--limit`), `label`, `init_label`
+ * and, when the data has classes, `class`.
  */
 export async function writeRunOutputs(
   directory: string,
   summary: RunSummary,
   result: FitResult,
-  dataset: Dataset,
+  data: LabelledRows,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  await writeFile(
-    join(directory, 'labels.csv'),
-    labelsCsv(result, dataset.labels),
-  );
+  await writeFile(join(directory, 'labels.csv'), labelsCsv(result, data));
   await writeFile(
     join(directory, 'summary.json'),
     `${JSON.stringify(summary, null, 2)}\n`,
   );
 }
 
-function labelsCsv(result: FitResult, classes: Int32Array | undefined) {
-  const header =
-    classes === undefined
-      ? 'index,label,init_label'
-      : 'index,label,init_label,class';
-  const lines = [header];
+function labelsCsv(result: FitResult, data: LabelledRows): string {
+  const classes = data.labels;
+  const header = ['index', 'row', 'label', 'init_label'];
+  if (classes !== undefined) header.push('class');
+  const lines = [header.join(',')];
   for (let i = 0; i < result.labels.length; i++) {
-    const row = [i, result.labels[i], result.initLabels[i]];
+    const row = [
+      i,
+      data.sourceRows?.[i] ?? i,
+      result.labels[i],
+      result.initLabels[i],
+    ];
     if (classes !== undefined) row.push(classes[i]);
     lines.push(row.join(','));
   }

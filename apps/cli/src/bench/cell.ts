@@ -1,0 +1,274 @@
+import {
+  InvalidDataError,
+  Random,
+  selectBackend,
+  summariseClusters,
+  type BackendInfo,
+  type Dataset,
+  type FixclustWarning,
+} from '@fixclust/core';
+import {
+  gaussianMixture,
+  kmeans,
+  pca,
+  randomLabels,
+} from '@fixclust/baselines';
+import { loadDataset, sampleDataset } from '@fixclust/datasets';
+import { externalMetrics, silhouetteScore } from '@fixclust/metrics';
+import {
+  FixedRepresentativeClustering,
+  type PresetName,
+} from '@fixclust/model';
+
+import { backendCandidates } from '../backends.js';
+import type { BenchCell, BenchRow, RunSpread } from './types.js';
+
+/** Features above which the Gaussian mixture uses diagonal covariances. */
+const FULL_COVARIANCE_MAX_FEATURES = 256;
+
+interface PreparedData {
+  dataset: Dataset & { labels: Int32Array; nClasses: number };
+  features: string;
+}
+
+interface MethodOutcome {
+  method: string;
+  labels: Int32Array;
+  fitSeconds: number;
+  warnings: FixclustWarning[];
+  runsCollapsed?: number;
+  runLabels?: Int32Array[];
+  epochSeconds?: number;
+  predictRowsPerSecond?: number;
+}
+
+/**
+ * Runs one cell of the grid in this process: loads and prepares the data,
+ * fits the method and measures it. A deep preset also yields a row for its
+ * untrained network ("init").
+ */
+export async function runCell(cell: BenchCell): Promise<BenchRow[]> {
+  const selection = await selectBackend({
+    candidates: backendCandidates(),
+    backend: cell.backend,
+  });
+  const prepared = await prepareData(cell);
+  const outcomes = await fitMethod(cell, prepared.dataset);
+  return outcomes.map((outcome) =>
+    toRow(cell, prepared, outcome, selection.backend),
+  );
+}
+
+async function prepareData(cell: BenchCell): Promise<PreparedData> {
+  let dataset = await loadDataset(cell.dataset, { path: cell.dataPath });
+  if (cell.limit !== undefined && cell.limit < dataset.nSamples) {
+    dataset = sampleDataset(dataset, cell.limit, new Random(cell.seed));
+  }
+  if (dataset.labels === undefined || dataset.nClasses === undefined) {
+    throw new Error(`data set ${dataset.name} has no labels to score against`);
+  }
+  const labelled = dataset as PreparedData['dataset'];
+  if (cell.pcaComponents === 0) return { dataset: labelled, features: 'raw' };
+
+  const projection = await pca(labelled, {
+    nComponents: cell.pcaComponents,
+  });
+  const { x } = projection.transform(labelled);
+  return {
+    dataset: { ...labelled, x, nFeatures: cell.pcaComponents },
+    features: `pca${cell.pcaComponents}`,
+  };
+}
+
+async function fitMethod(
+  cell: BenchCell,
+  dataset: PreparedData['dataset'],
+): Promise<MethodOutcome[]> {
+  const k = dataset.nClasses;
+  const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
+  switch (cell.method) {
+    case 'random': {
+      const result = randomLabels(dataset.nSamples, {
+        nClusters: k,
+        seed: cell.seed,
+      });
+      return [
+        {
+          method: 'random',
+          labels: result.labels,
+          fitSeconds: seconds(),
+          warnings: [],
+        },
+      ];
+    }
+    case 'kmeans': {
+      const result = await kmeans(dataset, {
+        nClusters: k,
+        nInit: cell.nInit,
+        seed: cell.seed,
+      });
+      return [
+        {
+          method: 'k-means',
+          labels: result.labels,
+          fitSeconds: seconds(),
+          warnings: result.warnings,
+        },
+      ];
+    }
+    case 'gmm': {
+      const covarianceType =
+        dataset.nFeatures <= FULL_COVARIANCE_MAX_FEATURES ? 'full' : 'diag';
+      const result = await gaussianMixture(dataset, {
+        nComponents: k,
+        covarianceType,
+        nInit: 1,
+        seed: cell.seed,
+      });
+      return [
+        {
+          method: `gmm (${covarianceType})`,
+          labels: result.labels,
+          fitSeconds: seconds(),
+          warnings: result.warnings,
+        },
+      ];
+    }
+    default:
+      return fitDeep(cell, dataset, cell.method);
+  }
+}
+
+async function fitDeep(
+  cell: BenchCell,
+  dataset: PreparedData['dataset'],
+  preset: PresetName,
+): Promise<MethodOutcome[]> {
+  const model = new FixedRepresentativeClustering({
+    nClusters: dataset.nClasses,
+    preset,
+    nRuns: cell.runs,
+    epochs: cell.epochs,
+    seed: cell.seed,
+  });
+  const epochEnds: number[] = [];
+  const result = await model.fit(dataset, {
+    onEpochEnd: (progress) => epochEnds.push(progress.elapsedMs),
+  });
+  const predictStart = performance.now();
+  await model.predict(dataset);
+  const predictSeconds = (performance.now() - predictStart) / 1000;
+
+  const deep: MethodOutcome = {
+    method: preset,
+    labels: result.labels,
+    fitSeconds: result.fitTimeMs / 1000,
+    warnings: result.warnings,
+    runsCollapsed: result.collapsedRuns,
+    runLabels: result.runLabels,
+    epochSeconds: meanEpochSeconds(epochEnds, cell.epochs),
+    predictRowsPerSecond: dataset.nSamples / predictSeconds,
+  };
+  if (preset !== 'km50') return [deep];
+  const init: MethodOutcome = {
+    method: 'init',
+    labels: result.initLabels,
+    fitSeconds: 0,
+    warnings: [],
+  };
+  return [init, deep];
+}
+
+/**
+ * Mean epoch duration from the elapsed time at each epoch end. The first
+ * epoch of each run is measured from the previous run's end, so the
+ * per-run evaluation between runs is counted there too.
+ */
+function meanEpochSeconds(epochEnds: number[], epochs: number): number {
+  if (epochEnds.length === 0) return Number.NaN;
+  const durations = epochEnds.map((end, i) =>
+    i === 0 ? end : end - epochEnds[i - 1]!,
+  );
+  // Drop each run's first epoch: it also includes start-up work.
+  const steady = durations.filter((_, i) => i % epochs !== 0);
+  const used = steady.length > 0 ? steady : durations;
+  return used.reduce((a, b) => a + b, 0) / used.length / 1000;
+}
+
+function toRow(
+  cell: BenchCell,
+  prepared: PreparedData,
+  outcome: MethodOutcome,
+  backend: BackendInfo,
+): BenchRow {
+  const { dataset } = prepared;
+  const summary = summariseClusters(outcome.labels, dataset.nClasses);
+  const silhouette = sampledSilhouette(cell, dataset, outcome.labels);
+  return {
+    dataset: dataset.name,
+    nSamples: dataset.nSamples,
+    nFeatures: dataset.nFeatures,
+    features: prepared.features,
+    method: outcome.method,
+    seed: cell.seed,
+    metrics: externalMetrics(dataset.labels, outcome.labels),
+    silhouette: silhouette.score,
+    silhouetteSampleSize: silhouette.sampleSize,
+    nClusters: dataset.nClasses,
+    nonEmptyClusters: dataset.nClasses - summary.emptyClusters.length,
+    runsCollapsed: outcome.runsCollapsed ?? null,
+    nRuns: outcome.runLabels?.length ?? null,
+    runSpread:
+      outcome.runLabels === undefined
+        ? null
+        : spreadOverRuns(dataset.labels, outcome.runLabels),
+    fitSeconds: outcome.fitSeconds,
+    epochSeconds: outcome.epochSeconds ?? null,
+    predictRowsPerSecond: outcome.predictRowsPerSecond ?? null,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    backend,
+    warnings: outcome.warnings.map((w) => w.message),
+  };
+}
+
+/**
+ * Mean silhouette on a seeded sample; NaN when the sample holds fewer than
+ * two clusters, where the silhouette is not defined.
+ */
+function sampledSilhouette(
+  cell: BenchCell,
+  dataset: PreparedData['dataset'],
+  labels: Int32Array,
+): { score: number; sampleSize: number } {
+  const sampleSize = Math.min(cell.silhouetteSampleSize, dataset.nSamples);
+  try {
+    return silhouetteScore(dataset, labels, { sampleSize, seed: cell.seed });
+  } catch (error) {
+    if (!(error instanceof InvalidDataError)) throw error;
+    return { score: Number.NaN, sampleSize };
+  }
+}
+
+function spreadOverRuns(truth: Int32Array, runs: Int32Array[]): RunSpread {
+  const all = runs.map((labels) => externalMetrics(truth, labels));
+  const keys = ['purity', 'ari', 'nmi', 'accuracy'] as const;
+  const mean = Object.fromEntries(
+    keys.map((key) => [key, average(all.map((m) => m[key]))]),
+  ) as unknown as RunSpread['mean'];
+  const sd = Object.fromEntries(
+    keys.map((key) => [key, deviation(all.map((m) => m[key]))]),
+  ) as unknown as RunSpread['sd'];
+  return { mean, sd };
+}
+
+function average(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function deviation(values: number[]): number {
+  if (values.length < 2) return 0;
+  const mean = average(values);
+  const squares = values.reduce((sum, v) => sum + (v - mean) ** 2, 0);
+  return Math.sqrt(squares / (values.length - 1));
+}
