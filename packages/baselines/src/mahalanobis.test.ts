@@ -8,7 +8,7 @@ import type { MixtureParameters } from './mixture-estimation.js';
 const D = 5;
 const ROWS = 7;
 
-/** One full-covariance component with Σ = A Aᵀ + I for a random A. */
+/** Creates one full-covariance component with Σ = A Aᵀ + I, A random. */
 function fullComponent(random: Random) {
   const a = Matrix.from1DArray(
     D,

@@ -5,10 +5,10 @@ import type { MixtureParameters } from './mixture-estimation.js';
  * each of the first `rows` rows of `block` to component c into
  * `output[r * stride + c]`.
  *
- * For `full` covariances the distance is `|z|²` where `L z = x − μ` is
- * solved by forward substitution with the lower Cholesky factor L, four rows
- * at a time: four independent sums ran about twice as fast in Node 20 as one
- * sum's chain of dependent additions.
+ * For `full` covariances the distance is `|z|²`, where `L z = x − μ` is
+ * solved by forward substitution with the lower Cholesky factor L. Rows go
+ * four at a time, because four independent sums ran about twice as fast in
+ * Node 20 as one chain of dependent additions.
  */
 export function mahalanobisDistances(
   block: Float32Array,
