@@ -45,7 +45,7 @@ export async function predictCommand(
   const model = await loadModel(options.model);
   const dataset = await loadRows(options);
   const selection = await selectBackend({
-    candidates: backendCandidates(),
+    candidates: backendCandidates(options.backend),
     backend: options.backend,
   });
   output.error(

@@ -114,7 +114,7 @@ function buildProgram(
     )
     .option(
       '--backend <name>',
-      'compute backend: wasm or cpu (default: the first that starts; also FIXCLUST_BACKEND)',
+      'compute backend: native, webgpu, wasm or cpu (default: the first that starts; also FIXCLUST_BACKEND)',
     )
     .option(
       '--data <path>',

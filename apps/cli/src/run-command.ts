@@ -87,7 +87,7 @@ export async function runCommand(
     seed,
   });
   const selection = await selectBackend({
-    candidates: backendCandidates(),
+    candidates: backendCandidates(options.backend),
     backend: options.backend,
   });
   reportStart(output, dataset, selection, seed);

@@ -49,7 +49,7 @@ interface MethodOutcome {
  */
 export async function runCell(cell: BenchCell): Promise<BenchRow[]> {
   const selection = await selectBackend({
-    candidates: backendCandidates(),
+    candidates: backendCandidates(cell.backend),
     backend: cell.backend,
   });
   const prepared = await prepareData(cell);
