@@ -66,7 +66,9 @@ describe('fixclust run on 2,000 MNIST digits', () => {
     expect(stdout).toMatch(/model\s+purity\s+ARI\s+NMI\s+ACC/);
     expect(stdout).toMatch(/^init(\s+\d\.\d{4}){4}$/m);
     expect(stdout).toMatch(/^trained(\s+\d\.\d{4}){4}$/m);
-    expect(stdout).toMatch(/wall time .* backend wasm .* seed 7/);
+    expect(stdout).toMatch(
+      /wall time .* backend (native|webgpu|wasm|cpu) .* seed 7/,
+    );
   });
 
   it('reports progress per epoch on stderr', () => {
@@ -130,7 +132,8 @@ describe('fixclust run on 2,000 MNIST digits', () => {
     const summary = JSON.parse(text) as RunSummary;
     expect(summary.schemaVersion).toBe(1);
     expect(summary.seed).toBe(7);
-    expect(summary.backend.name).toBe('wasm');
+    expect(['native', 'webgpu', 'wasm', 'cpu']).toContain(summary.backend.name);
+    expect(stdout).toContain(`backend ${summary.backend.name} `);
     expect(summary.dataset).toMatchObject({ nSamples: 2000, limit: 2000 });
     expect(summary.settings).toMatchObject({
       preset: 'km50',
@@ -310,7 +313,10 @@ describe('fixclust run input errors', () => {
     [['--lambda', 'NaN'], 'expected a finite number, got "NaN"'],
     [['--seed', '-1'], 'seed must be an integer between 0 and 4294967295'],
     [['--limit', '0'], '--limit must be an integer at least 1, got 0'],
-    [['--backend', 'tpu'], 'unknown backend "tpu"; available: wasm, cpu'],
+    [
+      ['--backend', 'tpu'],
+      'unknown backend "tpu"; available: native, webgpu, wasm, cpu',
+    ],
     [['--epochs', '1e1'], 'expected an integer, got "1e1"'],
     [['--out', '/dev/null/inside'], 'is not a writable folder'],
     [['--dataset', 'cifar'], 'cifar'],

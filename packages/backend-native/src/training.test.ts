@@ -1,11 +1,14 @@
 import { cpuBackend } from '@fixclust/backend-cpu';
+import { wasmBackend } from '@fixclust/backend-wasm';
 import { Random } from '@fixclust/core';
+import { loadMnist } from '@fixclust/datasets';
 import { FixedRepresentativeClustering } from '@fixclust/model';
 import { describeBackendConformance } from '@fixclust/model/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 
 import { nativeBackend } from './index.js';
+import { describeWithData } from '../../../tools/test-data.js';
 import { describeWithAddon } from './test-support/addon.js';
 
 /** 300 rows of 20 features in three noisy blobs. */
@@ -56,15 +59,38 @@ describeWithAddon('native km50 training', () => {
     });
   });
 
-  it('leaks no tensors over a fit', async () => {
+  it('leaks no tensors over a 10-epoch fit', async () => {
     await nativeBackend({ engine: 'addon' }).initialise();
     const data = blobs();
     const before = tf.memory().numTensors;
-    await new FixedRepresentativeClustering({ ...km50, epochs: 6 }).fit(data);
+    await new FixedRepresentativeClustering({ ...km50, epochs: 10 }).fit(data);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   describeBackendConformance('native', nativeBackend({ engine: 'addon' }), {
     tolerance: 1e-4,
+  });
+});
+
+describeWithAddon('native against wasm on MNIST', () => {
+  describeWithData('all 70,000 digits', ['mnist'], (directory) => {
+    it('agrees after a 2-epoch run', async () => {
+      const mnist = await loadMnist({ path: `${directory}/mnist` });
+      const options = { nClusters: 10, nRuns: 1, epochs: 2, seed: 1 };
+      await wasmBackend().initialise();
+      const wasm = await new FixedRepresentativeClustering(options).fit(mnist);
+      await nativeBackend({ engine: 'addon' }).initialise();
+      const native = await new FixedRepresentativeClustering(options).fit(
+        mnist,
+      );
+
+      const same = native.labels.filter((l, i) => l === wasm.labels[i]).length;
+      expect(same / mnist.nSamples).toBeGreaterThanOrEqual(0.99);
+      native.runs[0]!.epochLosses.forEach((loss, epoch) => {
+        const reference = wasm.runs[0]!.epochLosses[epoch]!;
+        const relative = Math.abs(loss - reference) / Math.abs(reference);
+        expect(relative, `epoch ${epoch}`).toBeLessThan(1e-3);
+      });
+    });
   });
 });
