@@ -19,15 +19,16 @@ export interface LabelFreeMeasures {
 
 /**
  * Computes the silhouette and the Davies–Bouldin index on a seeded sample
- * of at most {@link LABEL_FREE_SAMPLE_SIZE} rows, densified when the data
+ * of at most `maxSampleSize` rows (default {@link LABEL_FREE_SAMPLE_SIZE}), densified when the data
  * is sparse, so the cost stays bounded on any data set.
  */
 export function labelFreeMeasures(
   data: LoadedData,
   labels: Int32Array,
   seed: number,
+  maxSampleSize: number = LABEL_FREE_SAMPLE_SIZE,
 ): LabelFreeMeasures {
-  const size = Math.min(LABEL_FREE_SAMPLE_SIZE, data.nSamples);
+  const size = Math.min(maxSampleSize, data.nSamples);
   const rows = new Random(seed).sample(data.nSamples, size);
   const x = new Float32Array(size * data.nFeatures);
   if (isSparse(data)) {

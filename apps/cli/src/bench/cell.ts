@@ -1,34 +1,38 @@
 import {
-  InvalidDataError,
-  Random,
-  selectBackend,
-  summariseClusters,
-  type BackendInfo,
-  type Dataset,
-  type FixclustWarning,
-} from '@fixclust/core';
-import {
   gaussianMixture,
   kmeans,
   pca,
   randomLabels,
+  type BaselineData,
 } from '@fixclust/baselines';
-import { loadDataset, sampleDataset } from '@fixclust/datasets';
-import { externalMetrics, silhouetteScore } from '@fixclust/metrics';
+import {
+  selectBackend,
+  summariseClusters,
+  type BackendInfo,
+  type FixclustWarning,
+} from '@fixclust/core';
+import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
   type PresetName,
 } from '@fixclust/model';
 
 import { backendCandidates } from '../backends.js';
+import { isSparse, loadDataSource, type LoadedData } from '../data-source.js';
+import { labelFreeMeasures } from '../label-free.js';
 import type { BenchCell, BenchRow, RunSpread } from './types.js';
 
 /** Features above which the Gaussian mixture uses diagonal covariances. */
 const FULL_COVARIANCE_MAX_FEATURES = 256;
 
 interface PreparedData {
-  dataset: Dataset & { labels: Int32Array; nClasses: number };
+  dataset: LoadedData & { labels: Int32Array; nClasses: number };
   features: string;
+}
+
+/** The baselines take dense data as a matrix and sparse data as CSR. */
+function baselineInput(data: LoadedData): BaselineData {
+  return isSparse(data) ? data.x : data;
 }
 
 interface MethodOutcome {
@@ -60,20 +64,21 @@ export async function runCell(cell: BenchCell): Promise<BenchRow[]> {
 }
 
 async function prepareData(cell: BenchCell): Promise<PreparedData> {
-  let dataset = await loadDataset(cell.dataset, { path: cell.dataPath });
-  if (cell.limit !== undefined && cell.limit < dataset.nSamples) {
-    dataset = sampleDataset(dataset, cell.limit, new Random(cell.seed));
-  }
+  const quiet = { log: () => {}, error: () => {} };
+  const dataset = await loadDataSource(
+    { dataset: cell.dataset, data: cell.dataPath, limit: cell.limit },
+    cell.seed,
+    quiet,
+  );
   if (dataset.labels === undefined || dataset.nClasses === undefined) {
     throw new Error(`data set ${dataset.name} has no labels to score against`);
   }
   const labelled = dataset as PreparedData['dataset'];
   if (cell.pcaComponents === 0) return { dataset: labelled, features: 'raw' };
 
-  const projection = await pca(labelled, {
-    nComponents: cell.pcaComponents,
-  });
-  const { x } = projection.transform(labelled);
+  const input = baselineInput(labelled);
+  const projection = await pca(input, { nComponents: cell.pcaComponents });
+  const { x } = projection.transform(input);
   return {
     dataset: { ...labelled, x, nFeatures: cell.pcaComponents },
     features: `pca${cell.pcaComponents}`,
@@ -103,7 +108,7 @@ async function fitMethod(
       ];
     }
     case 'kmeans': {
-      const result = await kmeans(dataset, {
+      const result = await kmeans(baselineInput(dataset), {
         nClusters: k,
         nInit: cell.nInit,
         seed: cell.seed,
@@ -120,7 +125,7 @@ async function fitMethod(
     case 'gmm': {
       const covarianceType =
         dataset.nFeatures <= FULL_COVARIANCE_MAX_FEATURES ? 'full' : 'diag';
-      const result = await gaussianMixture(dataset, {
+      const result = await gaussianMixture(baselineInput(dataset), {
         nComponents: k,
         covarianceType,
         nInit: 1,
@@ -204,7 +209,12 @@ function toRow(
 ): BenchRow {
   const { dataset } = prepared;
   const summary = summariseClusters(outcome.labels, dataset.nClasses);
-  const silhouette = sampledSilhouette(cell, dataset, outcome.labels);
+  const measures = labelFreeMeasures(
+    dataset,
+    outcome.labels,
+    cell.seed,
+    cell.silhouetteSampleSize,
+  );
   return {
     dataset: dataset.name,
     nSamples: dataset.nSamples,
@@ -213,8 +223,9 @@ function toRow(
     method: outcome.method,
     seed: cell.seed,
     metrics: externalMetrics(dataset.labels, outcome.labels),
-    silhouette: silhouette.score,
-    silhouetteSampleSize: silhouette.sampleSize,
+    silhouette: measures.silhouette ?? Number.NaN,
+    daviesBouldin: measures.daviesBouldin ?? Number.NaN,
+    silhouetteSampleSize: measures.sampleSize,
     nClusters: dataset.nClasses,
     nonEmptyClusters: dataset.nClasses - summary.emptyClusters.length,
     runsCollapsed: outcome.runsCollapsed ?? null,
@@ -230,24 +241,6 @@ function toRow(
     backend,
     warnings: outcome.warnings.map((w) => w.message),
   };
-}
-
-/**
- * Mean silhouette on a seeded sample; NaN when the sample holds fewer than
- * two clusters, where the silhouette is not defined.
- */
-function sampledSilhouette(
-  cell: BenchCell,
-  dataset: PreparedData['dataset'],
-  labels: Int32Array,
-): { score: number; sampleSize: number } {
-  const sampleSize = Math.min(cell.silhouetteSampleSize, dataset.nSamples);
-  try {
-    return silhouetteScore(dataset, labels, { sampleSize, seed: cell.seed });
-  } catch (error) {
-    if (!(error instanceof InvalidDataError)) throw error;
-    return { score: Number.NaN, sampleSize };
-  }
 }
 
 function spreadOverRuns(truth: Int32Array, runs: Int32Array[]): RunSpread {

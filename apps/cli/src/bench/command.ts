@@ -171,6 +171,8 @@ function dataPathFor(
   const directory = dataDir ?? process.env['FIXCLUST_DATA'];
   if (dataset === 'mnist') return undefined;
   if (directory === undefined) {
+    // 20 Newsgroups is downloaded once into a cache; USPS has no source.
+    if (dataset === '20news') return undefined;
     throw new InvalidParameterError(
       '--data-dir',
       undefined,
@@ -178,7 +180,9 @@ function dataPathFor(
         `holding usps/usps.h5) or set FIXCLUST_DATA`,
     );
   }
-  return join(directory, 'usps', 'usps.h5');
+  return dataset === 'usps'
+    ? join(directory, 'usps', 'usps.h5')
+    : join(directory, '20news', '20news-bydate.tar.gz');
 }
 
 async function defaultBackend(): Promise<string> {

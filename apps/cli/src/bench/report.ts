@@ -75,8 +75,8 @@ export function toMarkdown(record: BenchRecord): string {
       'over all runs. Silhouette is computed on a seeded sample of the ' +
       'features the method saw.',
     '',
-    '| data | features | method | seed | purity | ARI | NMI | ACC | silhouette | non-empty | runs collapsed | fit (s) | epoch (s) | predict (rows/s) | peak RSS (MiB) | backend |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| data | features | method | seed | purity | ARI | NMI | ACC | silhouette | Davies–Bouldin | non-empty | runs collapsed | fit (s) | epoch (s) | predict (rows/s) | peak RSS (MiB) | backend |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of record.rows) {
     const kept = metricCells(row.metrics);
@@ -96,6 +96,7 @@ export function toMarkdown(record: BenchRecord): string {
         row.seed,
         ...metrics,
         Number.isNaN(row.silhouette) ? '—' : row.silhouette.toFixed(3),
+        Number.isNaN(row.daviesBouldin) ? '—' : row.daviesBouldin.toFixed(3),
         `${row.nonEmptyClusters}/${row.nClusters}`,
         row.runsCollapsed === null ? '—' : `${row.runsCollapsed}/${row.nRuns}`,
         row.fitSeconds.toFixed(1),
@@ -125,6 +126,7 @@ const CSV_COLUMNS = [
   'nmi',
   'accuracy',
   'silhouette',
+  'davies_bouldin',
   'silhouette_sample',
   'non_empty',
   'clusters',
@@ -151,6 +153,7 @@ function toCsv(rows: readonly BenchRow[]): string {
         row.metrics.nmi,
         row.metrics.accuracy,
         row.silhouette,
+        row.daviesBouldin,
         row.silhouetteSampleSize,
         row.nonEmptyClusters,
         row.nClusters,

@@ -64,6 +64,8 @@ export interface BenchRow {
   metrics: ExternalMetrics;
   /** Mean silhouette on a seeded sample of the cell's features. */
   silhouette: number;
+  /** Davies–Bouldin index on the same sample. */
+  daviesBouldin: number;
   silhouetteSampleSize: number;
   nClusters: number;
   nonEmptyClusters: number;
