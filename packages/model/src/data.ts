@@ -101,3 +101,35 @@ function chunkTensor(data: DataMatrix, start: number, end: number) {
   densifyRows(data.x, rows, 0, rows.length, values);
   return tf.tensor2d(values, shape);
 }
+
+/**
+ * Counts the distinct rows of `data`, stopping once `limit` are found, so
+ * the cost stays small unless the data has fewer distinct rows than that.
+ *
+ * @returns the number of distinct rows, or `limit` when there are at least
+ * that many.
+ */
+export function countDistinctRows(data: DataMatrix, limit: number): number {
+  const width = data.nFeatures;
+  const distinct: Float32Array[] = [];
+  const buffer = new Float32Array(width);
+  const single = new Int32Array(1);
+  for (let i = 0; i < data.nSamples && distinct.length < limit; i++) {
+    let row: Float32Array;
+    if (isCsrMatrix(data.x)) {
+      single[0] = i;
+      row = densifyRows(data.x, single, 0, 1, buffer);
+    } else {
+      row = data.x.subarray(i * width, (i + 1) * width);
+    }
+    if (!distinct.some((seen) => equalRows(seen, row))) {
+      distinct.push(row.slice());
+    }
+  }
+  return distinct.length;
+}
+
+function equalRows(a: Float32Array, b: Float32Array): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
+}

@@ -8,13 +8,18 @@ import {
   UnsupportedFeatureError,
   type BackendInfo,
   type ClusteringResult,
+  type FixclustWarning,
   type RunRecord,
 } from '@fixclust/core';
 import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 import * as tf from '@tensorflow/tfjs-core';
 
 import './gradients.js';
-import { assertValidMatrix, type DataMatrix } from './data.js';
+import {
+  assertValidMatrix,
+  countDistinctRows,
+  type DataMatrix,
+} from './data.js';
 import {
   representativeTensors,
   disposeRepresentatives,
@@ -233,6 +238,7 @@ export class FixedRepresentativeClustering {
       emptyClusters: summary.emptyClusters,
       collapsedRuns: records.filter((r) => r.collapsed).length,
       warnings: [
+        ...distinctRowWarnings(data, this.options.nClusters),
         ...runs.flatMap((r) => r.warnings),
         ...clusterWarnings(summary),
       ],
@@ -343,6 +349,23 @@ export function selectBestRun(runs: readonly RunOutcome[]): number {
     if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
   });
   return best;
+}
+
+function distinctRowWarnings(
+  data: DataMatrix,
+  nClusters: number,
+): FixclustWarning[] {
+  const distinct = countDistinctRows(data, nClusters);
+  if (distinct >= nClusters) return [];
+  return [
+    {
+      code: 'few-distinct-points',
+      message:
+        `only ${distinct} distinct point${distinct === 1 ? '' : 's'} ` +
+        `exist for ${nClusters} clusters, so at least ` +
+        `${nClusters - distinct} clusters must stay empty`,
+    },
+  ];
 }
 
 function assertStateMatches(

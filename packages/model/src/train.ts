@@ -99,12 +99,16 @@ export async function trainRun(
         break;
       }
       const outcome = await trainEpoch(context, network, optimizer, random);
+      // The last update of an epoch can leave non-finite weights behind a
+      // finite mean loss, so the weights are checked before they count.
+      const weights = await network.read();
+      if (!weightsAreFinite(weights)) outcome.loss = Number.NaN;
       if (outcome.steps > 0 && Number.isFinite(outcome.loss)) {
         record.epochLosses.push(outcome.loss);
         if (outcome.loss < record.bestLoss) {
           record.bestLoss = outcome.loss;
           record.bestEpoch = epoch;
-          bestWeights = await network.read();
+          bestWeights = weights;
         }
         context.onEpochEnd?.({
           run,
@@ -121,7 +125,8 @@ export async function trainRun(
       }
       if (!Number.isFinite(outcome.loss)) {
         const kept = record.bestEpoch >= 0;
-        warnings.push(nonFiniteWarning(run, epoch, outcome.loss, kept));
+        const rate = context.options.learningRate;
+        warnings.push(nonFiniteWarning(run, epoch, outcome.loss, rate, kept));
         break;
       }
     }
@@ -218,6 +223,7 @@ function nonFiniteWarning(
   run: number,
   epoch: number,
   loss: number,
+  learningRate: number,
   hasCompletedEpoch: boolean,
 ): FixclustWarning {
   const kept = hasCompletedEpoch
@@ -226,10 +232,17 @@ function nonFiniteWarning(
   return {
     code: 'non-finite-loss',
     message:
-      `run ${run}: the loss became ${loss} in epoch ${epoch}, so training ` +
-      `of this run stopped and ${kept}; lower the learning rate or lambda, ` +
-      `or scale the input features`,
+      `run ${run}: the loss became ${loss} in epoch ${epoch} with learning ` +
+      `rate ${learningRate}, so training of this run stopped and ${kept}; ` +
+      `lower the learning rate or lambda, or scale the input features`,
   };
+}
+
+function weightsAreFinite(weights: NetworkWeights): boolean {
+  return weights.layers.every(
+    (layer) =>
+      layer.weight.every(Number.isFinite) && layer.bias.every(Number.isFinite),
+  );
 }
 
 function yieldToEventLoop(): Promise<void> {
