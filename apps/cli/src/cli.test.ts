@@ -334,6 +334,21 @@ describe('fixclust run input errors', () => {
     expect(output.stdout.join('\n')).not.toContain('trained');
   });
 
+  it('prints no stack trace without --debug', async () => {
+    const output = capture();
+    await main(['node', 'fixclust', 'run', '--clusters', '0'], output);
+    expect(output.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints the stack trace with --debug', async () => {
+    const output = capture();
+    await main(
+      ['node', 'fixclust', '--debug', 'run', '--clusters', '0'],
+      output,
+    );
+    expect(output.stderr.join('\n')).toMatch(/\n\s+at /);
+  });
+
   it('rejects more clusters than samples before training', async () => {
     const output = capture();
     const status = await main(

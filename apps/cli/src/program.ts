@@ -44,7 +44,8 @@ export async function main(
     await program.parseAsync(argv);
     return status;
   } catch (error) {
-    return reportError(error, output);
+    const debug = argv.includes('--debug');
+    return reportError(error, output, debug);
   }
 }
 
@@ -58,6 +59,7 @@ function buildProgram(
       'Deep clustering with fixed representatives and variable features.',
     )
     .version(version)
+    .option('--debug', 'print the stack trace of any error')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.log(text.trimEnd()),
@@ -346,13 +348,14 @@ function flagHint(error: FixclustError): string {
   return ` (set with ${flag}${defaults})`;
 }
 
-function reportError(error: unknown, output: Output): number {
+function reportError(error: unknown, output: Output, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version exit 0.
     return error.exitCode === 0 ? 0 : USAGE_ERROR;
   }
   if (FixclustError.isInstance(error)) {
     output.error(`fixclust: ${error.message}${flagHint(error)}`);
+    if (debug && error.stack !== undefined) output.error(error.stack);
     const isInputError =
       error.name === 'InvalidParameterError' ||
       error.name === 'InvalidDataError';

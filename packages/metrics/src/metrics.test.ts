@@ -179,3 +179,34 @@ describe('input checks', () => {
     );
   });
 });
+
+describe('hard label cases', () => {
+  it('handles huge non-contiguous labels', () => {
+    const metrics = externalMetrics([0, 0, 1, 1], [0, 0, 1e9, 1e9]);
+    expect(metrics.accuracy).toBe(1);
+    expect(metrics.purity).toBe(1);
+  });
+
+  it.each([
+    [[0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 1, 1], 4 / 6, 4 / 6],
+    [[0, 0, 0, 1, 1, 1], [0, 1, 2, 3, 4, 5], 2 / 6, 1],
+    [[0, 0, 0, 0, 0, 1], [0, 0, 0, 1, 1, 1], 4 / 6, 5 / 6],
+  ])('scores %j against %j', (truth, pred, accuracy, purityValue) => {
+    const metrics = externalMetrics(truth, pred);
+    expect(metrics.accuracy).toBeCloseTo(accuracy, 12);
+    expect(metrics.purity).toBeCloseTo(purityValue, 12);
+  });
+
+  it('gives NMI 0 for one cluster against two', () => {
+    expect(normalizedMutualInfo([0, 0, 0, 0], [0, 0, 1, 1])).toBe(0);
+  });
+
+  it('keeps ARI near 0 for 1,000,000 independent labels', () => {
+    const random = new Random(77);
+    const n = 1_000_000;
+    const truth = new Int32Array(n).map(() => random.int(10));
+    const pred = new Int32Array(n).map(() => random.int(10));
+    expect(Math.abs(adjustedRandIndex(truth, pred))).toBeLessThan(1e-3);
+    expect(adjustedRandIndex(truth, truth)).toBe(1);
+  });
+});
