@@ -121,11 +121,16 @@ function build() {
   } catch {
     return skip('node-gyp not installed (a dev dependency of this package)');
   }
-  const result = run(process.execPath, [
+  // configure then build, not rebuild: rebuild deletes build/ first, which
+  // breaks any process loading the addon while the build runs.
+  const configured = run(process.execPath, [
     nodeGyp,
-    'rebuild',
+    'configure',
     ...nodeDirectoryArguments(),
   ]);
+  const result = configured.ok
+    ? run(process.execPath, [nodeGyp, 'build', ...nodeDirectoryArguments()])
+    : configured;
   if (!result.ok || !existsSync(addonPath)) {
     return skip(`node-gyp failed: ${mainError(result.text)}`, result.text);
   }
