@@ -27,6 +27,4 @@ const start = performance.now();
 await model.fit(data, { backend });
 const seconds = (performance.now() - start) / 1000;
 const peakMiB = process.resourceUsage().maxRSS / 1024;
-console.log(
-  JSON.stringify({ form, backend: backend.name, seconds, peakMiB }),
-);
+console.log(JSON.stringify({ form, backend: backend.name, seconds, peakMiB }));
