@@ -17,6 +17,11 @@ export interface DataMatrix {
   x: Float32Array | CsrMatrix;
   nSamples: number;
   nFeatures: number;
+  /**
+   * Shape of one sample before flattening, such as [28, 28]; the CNN reads
+   * it when the `imageShape` option is not set.
+   */
+  sampleShape?: readonly number[] | undefined;
 }
 
 /**

@@ -28,21 +28,49 @@ export {
   type FitResult,
   type FittedState,
 } from './model.js';
+export type { MixtureWeights } from './mixture/parameters.js';
 export {
   initialiseNetwork,
+  type ConvLayerWeights,
   type DenseLayerWeights,
+  type ImageShape,
   type NetworkShape,
   type NetworkWeights,
-} from './network.js';
+} from './network/index.js';
 export {
+  DECODER_ACTIVATIONS,
+  DEFAULT_AUTOENCODER_SIZES,
+  DEFAULT_FILTERS,
+  MAX_HIDDEN_LAYERS,
+  NETWORKS,
+  OPTIMIZERS,
   PRESETS,
-  resolveOptions,
+  REPRESENTATIVE_INITS,
+  SCALINGS,
+  type AutoencoderOptions,
+  type DecoderActivation,
   type FixedRepresentativeOptions,
+  type NetworkKind,
+  type OptimizerName,
   type PresetName,
+  type RepresentativeInit,
+  type ResolvedAutoencoder,
   type ResolvedOptions,
+  type Scaling,
 } from './options.js';
+export { resolveOptions } from './resolve-options.js';
+export type {
+  PcaParameters,
+  Preprocessing,
+  ScalingParameters,
+} from './preprocessing/index.js';
 export { assertValidMatrix, type DataMatrix } from './data.js';
-export type { EpochProgress, RunOutcome, TrainingRecord } from './train.js';
+export type {
+  EpochProgress,
+  ModelRunRecord,
+  RunOutcome,
+  TrainingRecord,
+} from './train.js';
 export {
   deserializeModel,
   serializeModel,

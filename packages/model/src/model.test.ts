@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { FixedRepresentativeClustering, selectBestRun } from './model.js';
-import { initialiseNetwork } from './network.js';
-import { resolveOptions } from './options.js';
+import { initialiseNetwork } from './network/index.js';
+import { resolveOptions } from './resolve-options.js';
 import type { DataMatrix } from './data.js';
 
 type DenseMatrix = DataMatrix & { x: Float32Array };

@@ -1,73 +1,48 @@
 import {
   assertIntegerInRange,
   clusterWarnings,
-  createRepresentatives,
   InvalidParameterError,
   Random,
   summariseClusters,
   UnsupportedFeatureError,
-  type BackendInfo,
-  type ClusteringResult,
   type FixclustWarning,
-  type RunRecord,
 } from '@fixclust/core';
-import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 import * as tf from '@tensorflow/tfjs-core';
 
 import './gradients.js';
+import { assertValidMatrix, type DataMatrix } from './data.js';
+import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {
-  assertValidMatrix,
-  countDistinctRows,
-  type DataMatrix,
-} from './data.js';
+  activeBackendInfo,
+  distinctRowWarnings,
+  runRecords,
+  selectBestRun,
+  type FitOptions,
+  type FitResult,
+} from './fit-result.js';
+import { assertStateMatches, type FittedState } from './fitted-state.js';
+import { representativeTensors, disposeRepresentatives } from './losses.js';
+import { initialMixture } from './mixture/parameters.js';
+import type { FixedRepresentativeOptions, ResolvedOptions } from './options.js';
+import { componentPosteriors, mapRows, predictLabels } from './prediction.js';
+import { applyPreprocessing, fitPreprocessing } from './preprocessing/index.js';
+import { resolveOptions } from './resolve-options.js';
 import {
-  representativeTensors,
-  disposeRepresentatives,
-  type RepresentativeTensors,
-} from './losses.js';
-import type { NetworkShape, NetworkWeights } from './network.js';
-import {
-  resolveOptions,
-  type FixedRepresentativeOptions,
-  type ResolvedOptions,
-} from './options.js';
-import {
-  componentPosteriors,
-  mapRows,
-  predictLabels,
-  type Predictor,
-} from './prediction.js';
-import { trainRun, type EpochProgress, type RunOutcome } from './train.js';
+  createOptimizer,
+  trainRun,
+  type RunOutcome,
+  type TrainingContext,
+} from './train.js';
 
-/** Options of {@link FixedRepresentativeClustering.fit}. */
-export interface FitOptions {
-  /** Called after every epoch of every run. */
-  onEpochEnd?: (progress: EpochProgress) => void;
-  /**
-   * Stops training: the current epoch ends after its current step, no
-   * further run starts, and the best parameters so far are kept.
-   */
-  signal?: AbortSignal;
-  /**
-   * Backend to report in the result, as returned by runtime selection.
-   * Default: the active tfjs backend's name with tfjs-core's version.
-   */
-  backend?: BackendInfo;
-}
+export {
+  selectBestRun,
+  type FitOptions,
+  type FitResult,
+} from './fit-result.js';
+export type { FittedState } from './fitted-state.js';
 
-/** What {@link FixedRepresentativeClustering.fit} returns. */
-export interface FitResult extends ClusteringResult {
-  /** Clusters the kept run's untrained network assigns: the "init" model. */
-  initLabels: Int32Array;
-  /** Labels from each run's kept weights, in run order. */
-  runLabels: Int32Array[];
-  /** The fixed representatives, one row per cluster. */
-  representatives: number[][];
-  /** The options the fit used, defaults filled in. */
-  options: ResolvedOptions;
-  /** Wall time of the fit, prediction of the training data included. */
-  fitTimeMs: number;
-}
+/** Parts of a fitted state known before the kept run is chosen. */
+type StateBase = Pick<FittedState, 'nFeatures' | 'points' | 'preprocessing'>;
 
 /**
  * Deep clustering with fixed representatives and variable features.
@@ -104,7 +79,8 @@ export class FixedRepresentativeClustering {
    * saved model does.
    *
    * @throws InvalidParameterError when the state does not match the
-   * options: representative count or network sizes.
+   * options: representative count, network sizes, mixture parameters or
+   * preprocessing.
    */
   static fromFitted(
     options: FixedRepresentativeOptions,
@@ -122,44 +98,64 @@ export class FixedRepresentativeClustering {
   }
 
   /**
-   * Trains `nRuns` runs and keeps the one with the lowest best-epoch loss.
+   * Fits the preprocessing, then trains `nRuns` runs and keeps the one with
+   * the lowest best-epoch loss.
    *
    * @throws InvalidParameterError when `nClusters` exceeds the number of
-   * samples; InvalidDataError for empty or non-finite data. Both are
-   * thrown before any training.
+   * samples, or an option does not fit the data (image shape, `pca`
+   * count, scaling of sparse data, autoencoder sizes); InvalidDataError
+   * for empty or non-finite data. All are thrown before any training.
    */
   async fit(data: DataMatrix, fitOptions: FitOptions = {}): Promise<FitResult> {
     const startTime = performance.now();
     this.validateData(data);
     await tf.ready();
 
+    const prepared = await fitPreprocessing(data, this.options);
     const random = new Random(this.options.seed);
-    const points = this.createRepresentatives(random.fork());
-    const shape = this.networkShape(data.nFeatures, points);
+    const points = buildRepresentatives(this.options, random.fork());
+    const shape = fitNetworkShape(this.options, prepared.data, points);
     const representatives = representativeTensors(points);
+    const setup = { data: prepared.data, shape, points, representatives };
     let runs: RunOutcome[];
     try {
-      runs = await this.trainRuns(data, shape, representatives, random, {
-        ...fitOptions,
-        startTime,
-      });
+      runs = await this.trainRuns(setup, random, { ...fitOptions, startTime });
     } finally {
       disposeRepresentatives(representatives);
     }
 
-    return this.collectResult(data, runs, points, fitOptions, startTime);
+    const state: StateBase = { nFeatures: data.nFeatures, points };
+    if (Object.keys(prepared.preprocessing).length > 0) {
+      state.preprocessing = prepared.preprocessing;
+    }
+    const result = await this.collectResult(
+      prepared.data,
+      runs,
+      state,
+      fitOptions,
+      startTime,
+    );
+    result.warnings = [
+      ...distinctRowWarnings(data, this.options.nClusters),
+      ...prepared.warnings,
+      ...result.warnings,
+    ];
+    return result;
   }
 
   /**
    * Assigns each row of `data` to its nearest representative in the mapped
-   * space, in batches of `predictBatchSize` rows.
+   * space, or with trained mixture parameters to its most probable
+   * component, in batches of `predictBatchSize` rows.
    *
    * @throws InvalidParameterError before `fit` or when the number of
    * features differs from the training data's.
    */
   async predict(data: DataMatrix): Promise<Int32Array> {
     const fitted = this.requireFitted(data);
-    return predictLabels(fitted, data, this.options.predictBatchSize);
+    const input = await applyPreprocessing(data, fitted.preprocessing);
+    const size = this.options.predictBatchSize;
+    return predictLabels(fitted, input, size, this.options.loss);
   }
 
   /**
@@ -178,44 +174,38 @@ export class FixedRepresentativeClustering {
       );
     }
     const fitted = this.requireFitted(data);
+    const input = await applyPreprocessing(data, fitted.preprocessing);
     const size = this.options.predictBatchSize;
-    return componentPosteriors(fitted, loss, data, size);
+    return componentPosteriors(fitted, loss, input, size);
   }
 
   /** Returns the mapped coordinates of each row, `nSamples × d`, row-major. */
   async transform(data: DataMatrix): Promise<Float32Array> {
     const fitted = this.requireFitted(data);
-    return mapRows(fitted, data, this.options.predictBatchSize);
+    const input = await applyPreprocessing(data, fitted.preprocessing);
+    return mapRows(fitted, input, this.options.predictBatchSize);
   }
 
   private async collectResult(
     data: DataMatrix,
     runs: RunOutcome[],
-    points: number[][],
+    state: StateBase,
     fitOptions: FitOptions,
     startTime: number,
   ): Promise<FitResult> {
-    const size = this.options.predictBatchSize;
+    const { nClusters, loss, predictBatchSize: size } = this.options;
     const runLabels: Int32Array[] = [];
     for (const run of runs) {
-      const predictor = { weights: run.bestWeights, points };
-      runLabels.push(await predictLabels(predictor, data, size));
+      const predictor = { weights: run.bestWeights, points: state.points };
+      runLabels.push(await predictLabels(predictor, data, size, loss));
     }
-    const records: RunRecord[] = runs.map((run, i) => {
-      const summary = summariseClusters(runLabels[i]!, this.options.nClusters);
-      return {
-        ...run.record,
-        clusterSizes: summary.sizes,
-        collapsed: summary.collapsed,
-      };
-    });
+    const records = runRecords(runs, runLabels, nClusters);
 
     const bestRun = selectBestRun(runs);
     const kept = runs[bestRun]!;
     this.fitted = {
+      ...state,
       weights: kept.bestWeights,
-      points,
-      nFeatures: data.nFeatures,
       training: {
         bestRun,
         bestEpoch: kept.record.bestEpoch,
@@ -223,13 +213,20 @@ export class FixedRepresentativeClustering {
       },
     };
     const labels = runLabels[bestRun]!;
-    const initPredictor = { weights: kept.initialWeights, points };
-    const summary = summariseClusters(labels, this.options.nClusters);
+    const initPredictor = {
+      weights: kept.initialWeights,
+      points: state.points,
+    };
+    const summary = summariseClusters(labels, nClusters);
+    const warnings: FixclustWarning[] = [
+      ...runs.flatMap((r) => r.warnings),
+      ...clusterWarnings(summary),
+    ];
     return {
       labels,
       runLabels,
-      initLabels: await predictLabels(initPredictor, data, size),
-      nClusters: this.options.nClusters,
+      initLabels: await predictLabels(initPredictor, data, size, loss),
+      nClusters,
       seed: this.options.seed,
       backend: fitOptions.backend ?? activeBackendInfo(),
       runs: records,
@@ -237,12 +234,8 @@ export class FixedRepresentativeClustering {
       clusterSizes: summary.sizes,
       emptyClusters: summary.emptyClusters,
       collapsedRuns: records.filter((r) => r.collapsed).length,
-      warnings: [
-        ...distinctRowWarnings(data, this.options.nClusters),
-        ...runs.flatMap((r) => r.warnings),
-        ...clusterWarnings(summary),
-      ],
-      representatives: points,
+      warnings,
+      representatives: state.points,
       options: this.options,
       fitTimeMs: performance.now() - startTime,
     };
@@ -259,45 +252,26 @@ export class FixedRepresentativeClustering {
     );
   }
 
-  private createRepresentatives(random: Random): number[][] {
-    registerBuiltInRepresentatives();
-    return createRepresentatives(this.options.representatives, {
-      nClusters: this.options.nClusters,
-      dimension: this.options.dimension,
-      options: this.options.representativeOptions,
-      random,
-    });
-  }
-
-  private networkShape(inputSize: number, points: number[][]): NetworkShape {
-    return {
-      inputSize,
-      hiddenSizes: this.options.hiddenSizes,
-      outputSize: points[0]!.length,
-      hiddenActivation: this.options.activation,
-      outputActivation: 'linear',
-    };
-  }
-
   private async trainRuns(
-    data: DataMatrix,
-    shape: NetworkShape,
-    representatives: RepresentativeTensors,
+    setup: Pick<TrainingContext, 'data' | 'shape' | 'representatives'> & {
+      points: number[][];
+    },
     random: Random,
     options: FitOptions & { startTime: number },
   ): Promise<RunOutcome[]> {
     const runs: RunOutcome[] = [];
     const shared = this.options.shareOptimizerState
-      ? tf.train.adam(this.options.learningRate)
+      ? createOptimizer(this.options)
       : undefined;
     try {
       for (let run = 0; run < this.options.nRuns; run++) {
         if (run > 0 && options.signal?.aborted === true) break;
         const context = {
-          data,
+          data: setup.data,
           options: this.options,
-          shape,
-          representatives,
+          shape: setup.shape,
+          representatives: setup.representatives,
+          initialMixture: initialMixture(this.options, setup.points),
           startTime: options.startTime,
           signal: options.signal,
           onEpochEnd: options.onEpochEnd,
@@ -329,80 +303,4 @@ export class FixedRepresentativeClustering {
     assertValidMatrix(data);
     return this.fitted;
   }
-}
-
-/** A fitted network with what a saved model records about its training. */
-export interface FittedState extends Predictor {
-  /** Number of input features the network reads. */
-  nFeatures: number;
-  /** Index of the kept run, its best epoch and that epoch's mean loss. */
-  training: { bestRun: number; bestEpoch: number; bestLoss: number };
-}
-
-/**
- * Picks the run with the lowest best-epoch loss; the earliest wins a tie.
- * Runs that never completed an epoch have an infinite loss and lose.
- */
-export function selectBestRun(runs: readonly RunOutcome[]): number {
-  let best = 0;
-  runs.forEach((run, i) => {
-    if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
-  });
-  return best;
-}
-
-function distinctRowWarnings(
-  data: DataMatrix,
-  nClusters: number,
-): FixclustWarning[] {
-  const distinct = countDistinctRows(data, nClusters);
-  if (distinct >= nClusters) return [];
-  return [
-    {
-      code: 'few-distinct-points',
-      message:
-        `only ${distinct} distinct point${distinct === 1 ? '' : 's'} ` +
-        `exist for ${nClusters} clusters, so at least ` +
-        `${nClusters - distinct} clusters must stay empty`,
-    },
-  ];
-}
-
-function assertStateMatches(
-  options: ResolvedOptions,
-  state: FittedState,
-): void {
-  const fail = (message: string): never => {
-    throw new InvalidParameterError('state', undefined, message);
-  };
-  if (state.points.length !== options.nClusters) {
-    fail(
-      `the state has ${state.points.length} representatives, but nClusters ` +
-        `is ${options.nClusters}`,
-    );
-  }
-  const sizes = [
-    state.nFeatures,
-    ...options.hiddenSizes,
-    state.points[0]!.length,
-  ];
-  const layers = state.weights.layers;
-  if (layers.length !== sizes.length - 1) {
-    fail(
-      `the state has ${layers.length} layers, but hiddenSizes ` +
-        `[${options.hiddenSizes.join(', ')}] needs ${sizes.length - 1}`,
-    );
-  }
-  layers.forEach((layer, i) => {
-    if (layer.inputSize !== sizes[i] || layer.outputSize !== sizes[i + 1]) {
-      fail(
-        `layer ${i} is ${layer.inputSize} × ${layer.outputSize}, expected ` +
-          `${sizes[i]} × ${sizes[i + 1]}`,
-      );
-    }
-  });
-}
-
-function activeBackendInfo(): BackendInfo {
-  return { name: tf.getBackend(), version: tf.version_core, threads: 1 };
 }

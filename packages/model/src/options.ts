@@ -1,14 +1,6 @@
-import {
-  assertFiniteAbove,
-  assertIntegerInRange,
-  assertSeed,
-  CLUSTERING_LOSSES,
-  InvalidParameterError,
-  type ClusteringLoss,
-} from '@fixclust/core';
+import type { ClusteringLoss } from '@fixclust/core';
 
-import { ACTIVATIONS, type Activation } from './activations.js';
-import { DEFAULT_VARIANCE_EPSILON } from './losses.js';
+import type { Activation } from './activations.js';
 
 /**
  * The published setups of the method: a clustering loss and the weight of
@@ -25,6 +17,84 @@ export const PRESETS = {
 /** Name of a preset; see {@link PRESETS}. */
 export type PresetName = keyof typeof PRESETS;
 
+/** Input scalings; see {@link FixedRepresentativeOptions.scaling}. */
+export const SCALINGS = ['none', 'standard', 'minmax'] as const;
+
+/** Name of an input scaling. */
+export type Scaling = (typeof SCALINGS)[number];
+
+/** Optimizers of the training steps. */
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+
+/** Name of an optimizer. */
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Ways to place the representatives; see `representativeInit`. */
+export const REPRESENTATIVE_INITS = ['layout', 'uniform'] as const;
+
+/** Name of a representative initialisation. */
+export type RepresentativeInit = (typeof REPRESENTATIVE_INITS)[number];
+
+/** Network families; see {@link FixedRepresentativeOptions.network}. */
+export const NETWORKS = ['mlp', 'cnn'] as const;
+
+/** Name of a network family. */
+export type NetworkKind = (typeof NETWORKS)[number];
+
+/** Activations the autoencoder's last decoder layer can use. */
+export const DECODER_ACTIVATIONS = ['sigmoid', 'linear'] as const;
+
+/** Name of a decoder output activation. */
+export type DecoderActivation = (typeof DECODER_ACTIVATIONS)[number];
+
+/** Largest number of hidden layers of the mapping network. */
+export const MAX_HIDDEN_LAYERS = 3;
+
+/** Default encoder widths of the autoencoder, by depth. */
+export const DEFAULT_AUTOENCODER_SIZES: Readonly<Record<1 | 2, number[]>> = {
+  1: [128],
+  2: [128, 64],
+};
+
+/** Default filter counts of the CNN's convolution levels. */
+export const DEFAULT_FILTERS = [64, 128];
+
+/**
+ * An autoencoder trained with the clustering objective: an encoder whose
+ * last layer (the code) feeds the mapping network, a mirrored decoder, and
+ * `reconstructionWeight` times the reconstruction's mean squared error
+ * added to the loss.
+ */
+export interface AutoencoderOptions {
+  /** Dense encoder layers: 0 (no autoencoder), 1 or 2. Required. */
+  depth: 0 | 1 | 2;
+  /**
+   * Widths of the encoder's layers, input side first, one per level of
+   * `depth`; the decoder mirrors them. Default: `[128]` for depth 1 and
+   * `[128, 64]` for depth 2. With `hiddenSizes: []` the code is the mapped
+   * space itself, so the last width is the mapped dimension d: the
+   * default's last entry becomes d and explicit sizes must end with d.
+   */
+  sizes?: readonly number[];
+  /** Activation of the decoder's output layer. Default: `sigmoid`. */
+  decoderActivation?: DecoderActivation;
+  /**
+   * Weight of the reconstruction's mean squared error in the loss.
+   * Default: 1.
+   */
+  reconstructionWeight?: number;
+}
+
+/** {@link AutoencoderOptions} with every default filled in. */
+export type ResolvedAutoencoder =
+  | { depth: 0 }
+  | {
+      depth: 1 | 2;
+      sizes: number[];
+      decoderActivation: DecoderActivation;
+      reconstructionWeight: number;
+    };
+
 /** Options of {@link FixedRepresentativeClustering}. */
 export interface FixedRepresentativeOptions {
   /** Number of clusters k. Required. */
@@ -38,24 +108,88 @@ export interface FixedRepresentativeOptions {
   loss?: ClusteringLoss;
   /** Weight of the variable-features term. Default: the preset's (50). */
   lambda?: number;
-  /** Hidden layer sizes of the mapping MLP. Default: `[32]`. */
+  /**
+   * Hidden layer sizes of the mapping MLP, at most 3 layers; `[]` maps
+   * linearly (or, with an autoencoder, uses the code as the mapped space).
+   * Default: `[32]`.
+   */
   hiddenSizes?: readonly number[];
   /** Activation of the hidden layers. Default: `tanh`. */
   activation?: Activation;
+  /** Activation of the layer that outputs the mapped space. Default: `linear`. */
+  outputActivation?: Activation;
   /** Registered representative type. Default: `vertex`. */
   representatives?: string;
   /** Options passed to the representative type, such as `{ scale: 1 }`. */
   representativeOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Placement of the representatives. `layout` uses the representative
+   * type's layout. `uniform` draws each of the k × d coordinates uniformly
+   * from [0, 1) with the fit's seeded generator, where d is the layout's
+   * dimension. Default: `layout`.
+   */
+  representativeInit?: RepresentativeInit;
   /**
    * Dimension of the mapped space: the number of network outputs and of
    * coordinates per representative. Default: the representative type's
    * `defaultDimension(nClusters)` (k for `vertex`).
    */
   dimension?: number;
-  /** Adam learning rate. Default: 1e-3. */
+  /**
+   * Per-feature scaling, fitted on the training data and applied before
+   * the network in fit and in prediction. `standard` subtracts the mean
+   * and divides by the population standard deviation. `minmax` maps each
+   * feature's training range to [0, 1]. Constant features map to 0. On
+   * sparse (CSR) input `standard` is rejected, because centring makes the
+   * zeros non-zero. `minmax` there needs every column's minimum to be 0
+   * (true for non-negative data with a zero in each column), so it only
+   * divides. Applied after `pca` when both are set. Default: `none`.
+   */
+  scaling?: Scaling;
+  /**
+   * Number of principal components to project the input onto before the
+   * network (PCA from `@fixclust/baselines`, fitted on the training data).
+   * Not allowed with `network: 'cnn'`. Default: none (`null`).
+   */
+  pca?: number | null;
+  /**
+   * Network family. `mlp` is dense layers. `cnn` is convolution levels
+   * (3 × 3 with same padding, the hidden activation, then 2 × 2
+   * max-pooling) on square images, flattened before the mapping layers.
+   * Default: `mlp`.
+   */
+  network?: NetworkKind;
+  /**
+   * Shape of one sample for `network: 'cnn'`: `[side, side]` or
+   * `[side, side, channels]`, with the side divisible by 2 once per
+   * convolution level. Default: the data's `sampleShape`.
+   */
+  imageShape?: readonly number[] | null;
+  /**
+   * Filters of each convolution level for `network: 'cnn'`, input side
+   * first. Default: `[64, 128]`.
+   */
+  filters?: readonly number[] | null;
+  /** Autoencoder trained with the clustering loss. Default: none (depth 0). */
+  autoencoder?: AutoencoderOptions;
+  /** Optimizer of the training steps. Default: `adam`. */
+  optimizer?: OptimizerName;
+  /** Step size of the optimizer. Default: 1e-3. */
   learningRate?: number;
+  /**
+   * Weight of an L2 penalty, `l2 · Σ w²`, on the weight matrices and
+   * convolution kernels from the input to the mapped space, which are the
+   * encoder and mapping layers. Biases and the decoder are not penalised.
+   * Default: 0.
+   */
+  l2?: number;
   /** Samples per training step, at least 2. Default: 128. */
   batchSize?: number;
+  /**
+   * Whether each epoch visits the rows in a new seeded random order; false
+   * keeps the data's row order in every epoch. Default: true.
+   */
+  shuffle?: boolean;
   /** Passes over the data per run. Default: 10. */
   epochs?: number;
   /** Independent runs; the one with the lowest best loss is kept. Default: 10. */
@@ -67,14 +201,53 @@ export interface FixedRepresentativeOptions {
   seed?: number;
   /** Epsilon in `sqrt(variance + epsilon)`. Default: 1e-8. */
   varianceEpsilon?: number;
-  /** Rows per prediction batch. Default: 4096. */
+  /**
+   * Rows per prediction batch. The CNN predicts in smaller batches when
+   * needed, so that one convolution's patch matrix stays within 2^24
+   * values. Default: 4096.
+   */
   predictBatchSize?: number;
   /**
-   * Whether the runs of a fit share one Adam state (moments and step
+   * Whether the runs of a fit share one optimizer state (moments and step
    * count) instead of each starting fresh, as the method's original
    * experiments did. Default: false.
    */
   shareOptimizerState?: boolean;
+  /**
+   * Mixture losses only: train the component locations, starting at the
+   * representatives. Default: false.
+   */
+  trainableLocations?: boolean;
+  /**
+   * Mixture losses only: train the mixing weights as `softmax(logits)`,
+   * starting uniform. Default: false.
+   */
+  trainableLogits?: boolean;
+  /**
+   * Mixture losses only: train a lower-triangular scale matrix S per
+   * component, the covariance S Sᵀ for `gmm` and the scale matrix S Sᵀ for
+   * `cmm`. Its diagonal is stored as a log, so S stays invertible. It
+   * starts at the identity. Default: false.
+   */
+  trainableScale?: boolean;
+  /**
+   * Mixture losses with `trainableLocations` only: weight of a term that
+   * rewards spread-out locations, `-weight` times the mean over the d
+   * coordinates of the locations' population variance across the k
+   * components. Default: 0.
+   */
+  representativeVariance?: number;
+  /**
+   * Mixture losses with `trainableLogits` only: weight of the mean squared
+   * distance of `softmax(logits)` to the uniform weights 1/k. Default: 0.
+   */
+  uniformLogits?: number;
+  /**
+   * `gmm` with `trainableLocations` or `trainableScale` only: weight of
+   * minus the sum over ordered pairs i ≠ j of KL(component i ‖ component
+   * j), which pushes the components apart. Default: 0.
+   */
+  klDivergence?: number;
 }
 
 /** Options with every default filled in. */
@@ -84,89 +257,95 @@ export interface ResolvedOptions {
   lambda: number;
   hiddenSizes: number[];
   activation: Activation;
+  outputActivation: Activation;
   representatives: string;
   representativeOptions: Readonly<Record<string, unknown>>;
+  representativeInit: RepresentativeInit;
   dimension: number | undefined;
+  scaling: Scaling;
+  pca: number | null;
+  network: NetworkKind;
+  /** `null` for the MLP, and for the CNN when the data's shape is used. */
+  imageShape: number[] | null;
+  /** `null` for the MLP. */
+  filters: number[] | null;
+  autoencoder: ResolvedAutoencoder;
+  optimizer: OptimizerName;
   learningRate: number;
+  l2: number;
   batchSize: number;
+  shuffle: boolean;
   epochs: number;
   nRuns: number;
   seed: number;
   varianceEpsilon: number;
   predictBatchSize: number;
   shareOptimizerState: boolean;
+  trainableLocations: boolean;
+  trainableLogits: boolean;
+  trainableScale: boolean;
+  representativeVariance: number;
+  uniformLogits: number;
+  klDivergence: number;
 }
 
-/**
- * Fills in defaults and checks every option that does not depend on the
- * data.
- *
- * @throws InvalidParameterError naming the first invalid option.
- */
-export function resolveOptions(
-  options: FixedRepresentativeOptions,
-): ResolvedOptions {
-  const presetName = options.preset ?? 'km50';
-  const preset = PRESETS[presetName];
-  if (preset === undefined) {
-    throw new InvalidParameterError(
-      'preset',
-      presetName,
-      `unknown preset "${presetName}"; presets: ${Object.keys(PRESETS).join(', ')}`,
-    );
-  }
-  const resolved: ResolvedOptions = {
-    nClusters: options.nClusters,
-    loss: options.loss ?? preset.loss,
-    lambda: options.lambda ?? preset.lambda,
-    hiddenSizes: [...(options.hiddenSizes ?? [32])],
-    activation: options.activation ?? 'tanh',
-    representatives: options.representatives ?? 'vertex',
-    representativeOptions: options.representativeOptions ?? {},
-    dimension: options.dimension,
-    learningRate: options.learningRate ?? 1e-3,
-    batchSize: options.batchSize ?? 128,
-    epochs: options.epochs ?? 10,
-    nRuns: options.nRuns ?? 10,
-    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
-    varianceEpsilon: options.varianceEpsilon ?? DEFAULT_VARIANCE_EPSILON,
-    predictBatchSize: options.predictBatchSize ?? 4096,
-    shareOptimizerState: options.shareOptimizerState ?? false,
-  };
-  validateOptions(resolved);
-  return resolved;
-}
+/** Every option name of {@link FixedRepresentativeOptions}. */
+export const OPTION_NAMES = [
+  'nClusters',
+  'preset',
+  'loss',
+  'lambda',
+  'hiddenSizes',
+  'activation',
+  'outputActivation',
+  'representatives',
+  'representativeOptions',
+  'representativeInit',
+  'dimension',
+  'scaling',
+  'pca',
+  'network',
+  'imageShape',
+  'filters',
+  'autoencoder',
+  'optimizer',
+  'learningRate',
+  'l2',
+  'batchSize',
+  'shuffle',
+  'epochs',
+  'nRuns',
+  'seed',
+  'varianceEpsilon',
+  'predictBatchSize',
+  'shareOptimizerState',
+  'trainableLocations',
+  'trainableLogits',
+  'trainableScale',
+  'representativeVariance',
+  'uniformLogits',
+  'klDivergence',
+] as const satisfies ReadonlyArray<keyof FixedRepresentativeOptions>;
 
-function validateOptions(options: ResolvedOptions): void {
-  assertIntegerInRange('nClusters', options.nClusters, 1);
-  if (!CLUSTERING_LOSSES.includes(options.loss)) {
-    throw new InvalidParameterError(
-      'loss',
-      options.loss,
-      `loss must be one of ${CLUSTERING_LOSSES.join(', ')}, got "${options.loss}"`,
-    );
-  }
-  assertFiniteAbove('lambda', options.lambda, 0, true);
-  options.hiddenSizes.forEach((size, i) =>
-    assertIntegerInRange(`hiddenSizes[${i}]`, size, 1),
+/** Tells whether the options train any mixture parameter. */
+export function hasMixtureParameters(
+  options: Pick<
+    ResolvedOptions,
+    'trainableLocations' | 'trainableLogits' | 'trainableScale'
+  >,
+): boolean {
+  return (
+    options.trainableLocations ||
+    options.trainableLogits ||
+    options.trainableScale
   );
-  if (!ACTIVATIONS.includes(options.activation)) {
-    throw new InvalidParameterError(
-      'activation',
-      options.activation,
-      `activation must be one of ${ACTIVATIONS.join(', ')}, got "${options.activation}"`,
-    );
-  }
-  if (options.dimension !== undefined) {
-    assertIntegerInRange('dimension', options.dimension, 1);
-  }
-  assertFiniteAbove('learningRate', options.learningRate, 0);
-  // A batch of one sample has no spread, so the variable-features term
-  // would vanish; only the last batch of an epoch may be that small.
-  assertIntegerInRange('batchSize', options.batchSize, 2);
-  assertIntegerInRange('epochs', options.epochs, 1);
-  assertIntegerInRange('nRuns', options.nRuns, 1);
-  assertSeed(options.seed);
-  assertFiniteAbove('varianceEpsilon', options.varianceEpsilon, 0);
-  assertIntegerInRange('predictBatchSize', options.predictBatchSize, 1);
 }
+
+// Fails to compile when an option is missing from OPTION_NAMES.
+const everyOptionNamed: Exclude<
+  keyof FixedRepresentativeOptions,
+  (typeof OPTION_NAMES)[number]
+> extends never
+  ? true
+  : never = true;
+void everyOptionNamed;

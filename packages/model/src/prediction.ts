@@ -1,3 +1,4 @@
+import type { ClusteringLoss } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { forEachChunk, type DataMatrix } from './data.js';
@@ -6,14 +7,22 @@ import {
   disposeRepresentatives,
   posteriors,
   representativeTensors,
+  type RepresentativeTensors,
 } from './losses.js';
+import { mixtureLogJoint } from './mixture/losses.js';
+import {
+  disposeMixtureConstants,
+  mixtureConstants,
+  type MixtureTensors,
+} from './mixture/parameters.js';
+import { capBatchRows } from './network/convolution.js';
 import {
   disposeTensors,
   forward,
   toTensors,
-  type LayerTensors,
+  type NetworkTensors,
   type NetworkWeights,
-} from './network.js';
+} from './network/index.js';
 
 /** A network and its representatives: everything prediction needs. */
 export interface Predictor {
@@ -21,22 +30,33 @@ export interface Predictor {
   points: number[][];
 }
 
-type ChunkFunction = (
-  x: tf.Tensor2D,
-  layers: LayerTensors[],
-  representatives: ReturnType<typeof representativeTensors>,
-) => tf.Tensor;
+/** Tensors a prediction chunk reads. */
+interface PredictionTensors {
+  network: NetworkTensors;
+  representatives: RepresentativeTensors;
+  /** The trained mixture, when the predictor has one. */
+  mixture: MixtureTensors | undefined;
+}
 
-/** Assigns each row to its nearest representative, in chunks. */
+type ChunkFunction = (x: tf.Tensor2D, tensors: PredictionTensors) => tf.Tensor;
+
+/**
+ * Assigns each row to a cluster, in chunks: its nearest representative,
+ * or with trained mixture parameters its most probable component.
+ */
 export function predictLabels(
   predictor: Predictor,
   data: DataMatrix,
   chunkSize: number,
+  loss: ClusteringLoss = 'km',
 ): Promise<Int32Array> {
   const labels = new Int32Array(data.nSamples);
-  return mapChunks(predictor, data, chunkSize, labels, 1, (x, layers, reps) =>
-    assignClusters(forward(x, layers), reps),
-  );
+  return mapChunks(predictor, loss, data, chunkSize, labels, 1, (x, t) => {
+    const y = forward(x, t.network);
+    return t.mixture === undefined
+      ? assignClusters(y, t.representatives)
+      : tf.argMax(mixtureLogJoint(y, t.mixture), 1);
+  });
 }
 
 /** Returns the mapped coordinates, `nSamples × d` row-major, in chunks. */
@@ -47,8 +67,14 @@ export function mapRows(
 ): Promise<Float32Array> {
   const dimension = predictor.points[0]!.length;
   const output = new Float32Array(data.nSamples * dimension);
-  return mapChunks(predictor, data, chunkSize, output, dimension, (x, layers) =>
-    forward(x, layers),
+  return mapChunks(
+    predictor,
+    'km',
+    data,
+    chunkSize,
+    output,
+    dimension,
+    (x, t) => forward(x, t.network),
   );
 }
 
@@ -61,9 +87,12 @@ export function componentPosteriors(
 ): Promise<Float32Array> {
   const k = predictor.points.length;
   const output = new Float32Array(data.nSamples * k);
-  return mapChunks(predictor, data, chunkSize, output, k, (x, layers, reps) =>
-    posteriors(loss, forward(x, layers), reps),
-  );
+  return mapChunks(predictor, loss, data, chunkSize, output, k, (x, t) => {
+    const y = forward(x, t.network);
+    return t.mixture === undefined
+      ? posteriors(loss, y, t.representatives)
+      : tf.softmax(mixtureLogJoint(y, t.mixture));
+  });
 }
 
 /**
@@ -73,17 +102,29 @@ export function componentPosteriors(
  */
 async function mapChunks<T extends Float32Array | Int32Array>(
   predictor: Predictor,
+  loss: ClusteringLoss,
   data: DataMatrix,
   chunkSize: number,
   output: T,
   width: number,
   compute: ChunkFunction,
 ): Promise<T> {
-  const layers = toTensors(predictor.weights);
+  const weights = predictor.weights;
+  const rows =
+    weights.image === undefined
+      ? chunkSize
+      : capBatchRows(chunkSize, weights.image.height, weights.convolutions!);
+  const network = toTensors(weights);
   const representatives = representativeTensors(predictor.points);
+  const fitted = predictor.weights.mixture;
+  const mixture =
+    fitted === undefined || loss === 'km'
+      ? undefined
+      : mixtureConstants(loss, fitted, representatives.points);
+  const tensors = { network, representatives, mixture };
   try {
-    await forEachChunk(data, chunkSize, async (x, start) => {
-      const result = tf.tidy(() => compute(x, layers, representatives));
+    await forEachChunk(data, rows, async (x, start) => {
+      const result = tf.tidy(() => compute(x, tensors));
       try {
         output.set(await result.data(), start * width);
       } finally {
@@ -91,7 +132,10 @@ async function mapChunks<T extends Float32Array | Int32Array>(
       }
     });
   } finally {
-    disposeTensors(layers);
+    disposeTensors(network);
+    if (mixture !== undefined) {
+      disposeMixtureConstants(mixture, representatives.points);
+    }
     disposeRepresentatives(representatives);
   }
   return output;

@@ -1,19 +1,20 @@
 import { Random, type FixclustWarning, type RunRecord } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-import {
-  clusteringLoss,
-  variableFeaturesTerm,
-  type RepresentativeTensors,
-} from './losses.js';
+import type { MixtureWeights } from './mixture/parameters.js';
 import {
   initialiseNetwork,
   NetworkVariables,
   type NetworkShape,
   type NetworkWeights,
-} from './network.js';
+} from './network/index.js';
 import type { ResolvedOptions } from './options.js';
 import { batchTensor, type DataMatrix } from './data.js';
+import type { ObjectiveContext } from './objective.js';
+import { createOptimizer, stepWithTerms } from './training-step.js';
+
+export { objective, type ObjectiveContext } from './objective.js';
+export { createOptimizer, trainingStep } from './training-step.js';
 
 /** Progress report passed to the per-epoch callback. */
 export interface EpochProgress {
@@ -25,14 +26,13 @@ export interface EpochProgress {
   epochs: number;
   /** Mean training loss over the epoch's samples. */
   loss: number;
+  /**
+   * Mean squared reconstruction error of the autoencoder over the epoch's
+   * samples, before its weight; absent without an autoencoder.
+   */
+  reconstruction?: number;
   /** Milliseconds since the fit started. */
   elapsedMs: number;
-}
-
-/** What the training objective reads. */
-export interface ObjectiveContext {
-  options: Pick<ResolvedOptions, 'loss' | 'lambda' | 'varianceEpsilon'>;
-  representatives: RepresentativeTensors;
 }
 
 /** Everything a training run reads. */
@@ -40,13 +40,24 @@ export interface TrainingContext extends ObjectiveContext {
   data: DataMatrix;
   options: ResolvedOptions;
   shape: NetworkShape;
+  /** Starting mixture parameters of every run, when any is trainable. */
+  initialMixture?: MixtureWeights | undefined;
   startTime: number;
   signal?: AbortSignal | undefined;
   onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
 }
 
+/** Loss history of a run, with the autoencoder's reconstruction error. */
+export type ModelRunRecord = RunRecord & {
+  /**
+   * Mean squared reconstruction error of each completed epoch, before its
+   * weight; present only with an autoencoder.
+   */
+  epochReconstruction?: number[];
+};
+
 /** Loss history of a run, before its clustering is summarised. */
-export type TrainingRecord = Omit<RunRecord, 'clusterSizes' | 'collapsed'>;
+export type TrainingRecord = Omit<ModelRunRecord, 'clusterSizes' | 'collapsed'>;
 
 /** Outcome of one training run. */
 export interface RunOutcome {
@@ -61,14 +72,15 @@ export interface RunOutcome {
 const STEPS_PER_YIELD = 64;
 
 /**
- * Trains one run from fresh weights: Adam on the clustering loss plus the
- * variable-features term, data reshuffled every epoch, keeping the weights
- * of the epoch with the lowest mean loss.
+ * Trains one run from fresh weights: the optimizer on the clustering loss
+ * plus the variable-features term and any enabled extra terms, data
+ * reshuffled every epoch unless `shuffle` is off, keeping the weights of
+ * the epoch with the lowest mean loss.
  *
  * An epoch cut short by the abort signal counts with the steps it completed.
  * A non-finite loss stops the run and is reported as a warning; the run
- * keeps its best completed epoch. A `sharedOptimizer` carries its Adam
- * moments and step count over from earlier runs; the caller disposes it.
+ * keeps its best completed epoch. A `sharedOptimizer` carries its moments
+ * and step count over from earlier runs; the caller disposes it.
  */
 export async function trainRun(
   context: TrainingContext,
@@ -78,9 +90,11 @@ export async function trainRun(
 ): Promise<RunOutcome> {
   const random = new Random(seed);
   const initialWeights = initialiseNetwork(context.shape, random);
+  if (context.initialMixture !== undefined) {
+    initialWeights.mixture = context.initialMixture;
+  }
   const network = new NetworkVariables(initialWeights);
-  const optimizer =
-    sharedOptimizer ?? tf.train.adam(context.options.learningRate);
+  const optimizer = sharedOptimizer ?? createOptimizer(context.options);
   const record: TrainingRecord = {
     run,
     seed,
@@ -89,6 +103,7 @@ export async function trainRun(
     bestLoss: Number.POSITIVE_INFINITY,
     aborted: false,
   };
+  if (network.hasDecoder) record.epochReconstruction = [];
   let bestWeights = initialWeights;
   const warnings: FixclustWarning[] = [];
 
@@ -104,20 +119,12 @@ export async function trainRun(
       const weights = await network.read();
       if (!weightsAreFinite(weights)) outcome.loss = Number.NaN;
       if (outcome.steps > 0 && Number.isFinite(outcome.loss)) {
-        record.epochLosses.push(outcome.loss);
         if (outcome.loss < record.bestLoss) {
           record.bestLoss = outcome.loss;
           record.bestEpoch = epoch;
           bestWeights = weights;
         }
-        context.onEpochEnd?.({
-          run,
-          nRuns: context.options.nRuns,
-          epoch,
-          epochs: context.options.epochs,
-          loss: outcome.loss,
-          elapsedMs: performance.now() - context.startTime,
-        });
+        recordEpoch(context, record, outcome, epoch);
       }
       if (outcome.aborted) {
         record.aborted = true;
@@ -140,8 +147,32 @@ export async function trainRun(
 interface EpochOutcome {
   /** Mean loss over the samples of the completed steps. */
   loss: number;
+  /** Mean reconstruction error over those samples, with an autoencoder. */
+  reconstruction: number | undefined;
   steps: number;
   aborted: boolean;
+}
+
+function recordEpoch(
+  context: TrainingContext,
+  record: TrainingRecord,
+  outcome: EpochOutcome,
+  epoch: number,
+): void {
+  record.epochLosses.push(outcome.loss);
+  const progress: EpochProgress = {
+    run: record.run,
+    nRuns: context.options.nRuns,
+    epoch,
+    epochs: context.options.epochs,
+    loss: outcome.loss,
+    elapsedMs: performance.now() - context.startTime,
+  };
+  if (outcome.reconstruction !== undefined) {
+    record.epochReconstruction?.push(outcome.reconstruction);
+    progress.reconstruction = outcome.reconstruction;
+  }
+  context.onEpochEnd?.(progress);
 }
 
 async function trainEpoch(
@@ -151,72 +182,36 @@ async function trainEpoch(
   random: Random,
 ): Promise<EpochOutcome> {
   const { data, options } = context;
-  const order = random.permutation(data.nSamples);
+  const order = options.shuffle
+    ? random.permutation(data.nSamples)
+    : Int32Array.from({ length: data.nSamples }, (_, i) => i);
   const variables = network.variables();
-  let lossSum = 0;
-  let samples = 0;
-  let steps = 0;
+  const sums = { loss: 0, reconstruction: 0, samples: 0, steps: 0 };
+  const outcome = (aborted: boolean, loss?: number): EpochOutcome => ({
+    loss: loss ?? sums.loss / sums.samples,
+    reconstruction: network.hasDecoder
+      ? sums.reconstruction / sums.samples
+      : undefined,
+    steps: sums.steps,
+    aborted,
+  });
 
   for (let start = 0; start < data.nSamples; start += options.batchSize) {
-    if (context.signal?.aborted === true) {
-      return { loss: lossSum / samples, steps, aborted: true };
-    }
+    if (context.signal?.aborted === true) return outcome(true);
     const end = Math.min(start + options.batchSize, data.nSamples);
     const x = batchTensor(data, order, start, end);
-    const loss = await trainingStep(context, network, optimizer, x, variables);
+    const step = await stepWithTerms(context, network, optimizer, x, variables);
     x.dispose();
-    if (!Number.isFinite(loss)) return { loss, steps, aborted: false };
+    if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
 
-    lossSum += loss * (end - start);
-    samples += end - start;
-    steps += 1;
-    if (steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+    sums.loss += step.loss * (end - start);
+    sums.reconstruction += (step.reconstruction ?? 0) * (end - start);
+    sums.samples += end - start;
+    sums.steps += 1;
+    if (sums.steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
   }
   await yieldToEventLoop();
-  return { loss: lossSum / samples, steps, aborted: false };
-}
-
-/**
- * Runs one optimizer step on the batch `x`: the objective's forward pass,
- * its gradients and the parameter update. Returns the batch's loss before
- * the update.
- */
-export async function trainingStep(
-  context: ObjectiveContext,
-  network: NetworkVariables,
-  optimizer: tf.Optimizer,
-  x: tf.Tensor2D,
-  variables: tf.Variable[] = network.variables(),
-): Promise<number> {
-  const cost = optimizer.minimize(
-    () => objective(context, network, x),
-    true,
-    variables,
-  );
-  // An asynchronous read works on every backend, GPU backends included.
-  const loss = (await cost!.data())[0]!;
-  cost!.dispose();
-  return loss;
-}
-
-/**
- * Builds the training objective of a batch: the clustering loss plus the
- * variable-features term of the mapped batch.
- */
-export function objective(
-  context: ObjectiveContext,
-  network: NetworkVariables,
-  x: tf.Tensor2D,
-): tf.Scalar {
-  const { options, representatives } = context;
-  const y = network.forwardForTraining(x);
-  const clustering = clusteringLoss(options.loss, y, representatives);
-  const spread = variableFeaturesTerm(
-    y,
-    options.lambda,
-    options.varianceEpsilon,
-  );
-  return tf.add(clustering, spread);
+  return outcome(false);
 }
 
 function nonFiniteWarning(
@@ -239,12 +234,25 @@ function nonFiniteWarning(
 }
 
 function weightsAreFinite(weights: NetworkWeights): boolean {
-  return weights.layers.every(
-    (layer) =>
-      layer.weight.every(Number.isFinite) && layer.bias.every(Number.isFinite),
-  );
+  const arrays: Float32Array[] = [];
+  for (const group of [weights.encoder, weights.layers, weights.decoder]) {
+    for (const layer of group ?? []) arrays.push(layer.weight, layer.bias);
+  }
+  for (const group of [weights.convolutions, weights.deconvolutions]) {
+    for (const layer of group ?? []) arrays.push(layer.kernel, layer.bias);
+  }
+  const mixture = weights.mixture;
+  for (const values of [mixture?.locations, mixture?.logits, mixture?.scale]) {
+    if (values !== undefined) arrays.push(values);
+  }
+  return arrays.every((values) => values.every(Number.isFinite));
 }
 
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  // Browsers have no setImmediate.
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function'
+      ? setImmediate(resolve)
+      : setTimeout(resolve, 0),
+  );
 }

@@ -24,7 +24,7 @@ import {
   variableFeaturesTerm,
 } from '../losses.js';
 import { FixedRepresentativeClustering } from '../model.js';
-import { initialiseNetwork, NetworkVariables } from '../network.js';
+import { initialiseNetwork, NetworkVariables } from '../network/index.js';
 import type { DataMatrix } from '../data.js';
 import { objective, trainingStep } from '../train.js';
 import {
@@ -34,6 +34,11 @@ import {
   referenceVariableFeatures,
   referenceVariableFeaturesGradient,
 } from './reference.js';
+import {
+  checkAutoencoderRun,
+  checkConvolution,
+  checkMixtureLoss,
+} from './option-cases.js';
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {
@@ -100,6 +105,13 @@ export function describeBackendConformance(
     check('prediction', () => checkPrediction());
     check('short training run', () => checkTrainingRun());
     check('same seed, same labels', () => checkDeterminism());
+    for (const loss of ['gmm', 'cmm'] as const) {
+      check(`${loss} trained mixture loss`, () =>
+        checkMixtureLoss(loss, tolerance, expectClose),
+      );
+    }
+    check('convolution', () => checkConvolution(tolerance, expectClose));
+    check('autoencoder training run', () => checkAutoencoderRun(blobs(9)));
   });
 }
 

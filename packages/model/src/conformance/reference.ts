@@ -1,6 +1,6 @@
 import type { ClusteringLoss } from '@fixclust/core';
 
-import type { NetworkWeights } from '../network.js';
+import type { NetworkWeights } from '../network/index.js';
 
 /**
  * Plain float64 implementations of the method's pieces, written from the

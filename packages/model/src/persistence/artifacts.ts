@@ -6,16 +6,19 @@ import {
 import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 import * as tf from '@tensorflow/tfjs-core';
 
+import type { FittedState } from '../fitted-state.js';
+import { buildState } from '../expected-arrays.js';
+import { stateArrays } from '../state-arrays.js';
 import { FixedRepresentativeClustering } from '../model.js';
-import type { DenseLayerWeights } from '../network.js';
 import { MODEL_PACKAGE_VERSION } from '../version.js';
 import {
   MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
   validateManifest,
+  type ManifestPreprocessing,
   type ModelManifest,
   type WeightSpec,
 } from './manifest.js';
+import { readTensors } from './read-tensors.js';
 
 /** A saved model in memory: its manifest and the bytes of its weights. */
 export interface ModelArtifacts {
@@ -32,7 +35,9 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * Turns a fitted model into a manifest and a weights buffer.
+ * Turns a fitted model into a manifest and a weights buffer. The manifest
+ * has format version 1 when every tensor is a dense mapping layer, and 2
+ * otherwise.
  *
  * @throws InvalidParameterError when the model is not fitted.
  */
@@ -47,26 +52,18 @@ export async function serializeModel(
       'the model is not fitted yet; call fit() before saving it',
     );
   }
-  const layers = state.weights.layers;
-  const tensors: WeightSpec[] = layers.flatMap((layer, i) => [
-    {
-      name: `layers.${i}.weight`,
-      shape: [layer.inputSize, layer.outputSize],
-      dtype: 'float32' as const,
-    },
-    {
-      name: `layers.${i}.bias`,
-      shape: [layer.outputSize],
-      dtype: 'float32' as const,
-    },
-  ]);
-  const weights = concatenateLittleEndian(
-    layers.flatMap((layer) => [layer.weight, layer.bias]),
-  );
+  const arrays = stateArrays(state);
+  const tensors: WeightSpec[] = arrays.map(({ name, shape }) => ({
+    name,
+    shape,
+    dtype: 'float32' as const,
+  }));
+  const weights = concatenateLittleEndian(arrays.map((a) => a.values));
   const sha256 = await sha256Hex(weights);
+  const version1 = arrays.every((a) => a.name.startsWith('layers.'));
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
+    formatVersion: version1 ? 1 : 2,
     createdAt: new Date().toISOString(),
     versions: {
       '@fixclust/model': MODEL_PACKAGE_VERSION,
@@ -74,13 +71,14 @@ export async function serializeModel(
     },
     options: model.options,
     nFeatures: state.nFeatures,
-    preprocessing: null,
+    preprocessing: manifestPreprocessing(state),
+    ...(version1 ? {} : { imageShape: imageShapeOf(state) }),
     representatives: {
       type: model.options.representatives,
       options: model.options.representativeOptions,
       points: state.points,
     },
-    activations: layers.map((layer) => layer.activation),
+    activations: state.weights.layers.map((layer) => layer.activation),
     training: { seed: model.options.seed, ...state.training },
     weights: {
       file: `weights-${sha256.slice(0, 16)}.bin`,
@@ -95,12 +93,13 @@ export async function serializeModel(
 /**
  * Rebuilds a model from a manifest (parsed JSON) and its weights. Reading
  * never runs code from the artifacts: they are JSON and float32 values.
+ * Tensors are found by name, so their order in the file is free.
  *
  * @param source Name used in error messages, such as the manifest's path.
  * @throws InvalidDataError naming `source` and the field at fault for an
  * unknown format version, missing or truncated weights, a checksum
- * mismatch, shapes that disagree with the manifest, or a representative
- * type not registered in this installation.
+ * mismatch, tensors that disagree with the network the options describe,
+ * or a representative type not registered in this installation.
  */
 export async function deserializeModel(
   manifestJson: unknown,
@@ -111,27 +110,13 @@ export async function deserializeModel(
   await checkWeightsBytes(manifest, weights, source);
   checkRepresentativeType(manifest, source);
 
-  const values = splitWeights(manifest, weights, source);
-  const layers: DenseLayerWeights[] = manifest.activations.map(
-    (activation, i) => {
-      const weight = values[2 * i]!;
-      const bias = values[2 * i + 1]!;
-      return {
-        inputSize: weight.shape[0]!,
-        outputSize: weight.shape[1]!,
-        weight: weight.data,
-        bias: bias.data,
-        activation,
-      };
-    },
-  );
+  const { options, structure, arrays } = readTensors(manifest, weights, source);
+  const state: FittedState = buildState(options, structure, arrays, {
+    points: manifest.representatives.points,
+    training: manifest.training,
+  });
   try {
-    return FixedRepresentativeClustering.fromFitted(manifest.options, {
-      weights: { layers },
-      points: manifest.representatives.points,
-      nFeatures: manifest.nFeatures,
-      training: manifest.training,
-    });
+    return FixedRepresentativeClustering.fromFitted(manifest.options, state);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidDataError(
@@ -139,6 +124,38 @@ export async function deserializeModel(
       { path: source, cause: error },
     );
   }
+}
+
+function manifestPreprocessing(
+  state: FittedState,
+): ManifestPreprocessing | null {
+  const { pca, scaling } = state.preprocessing ?? {};
+  if (pca === undefined && scaling === undefined) return null;
+  return {
+    pca:
+      pca === undefined
+        ? null
+        : {
+            nComponents: pca.nComponents,
+            mean: 'preprocessing.pca.mean',
+            components: 'preprocessing.pca.components',
+          },
+    scaling:
+      scaling === undefined
+        ? null
+        : {
+            method: scaling.method,
+            shift: 'preprocessing.scaling.shift',
+            factor: 'preprocessing.scaling.factor',
+          },
+  };
+}
+
+function imageShapeOf(state: FittedState): number[] | null {
+  const image = state.weights.image;
+  return image === undefined
+    ? null
+    : [image.height, image.width, image.channels];
 }
 
 async function checkWeightsBytes(
@@ -179,75 +196,6 @@ function checkRepresentativeType(manifest: ModelManifest, source: string) {
       { path: source, cause: error },
     );
   }
-}
-
-function splitWeights(
-  manifest: ModelManifest,
-  weights: Uint8Array,
-  source: string,
-): Array<{ shape: number[]; data: Float32Array }> {
-  checkShapes(manifest, source);
-  const specs = manifest.weights.tensors;
-  const expectedCount = 2 * manifest.activations.length;
-  if (specs.length !== expectedCount) {
-    throw new InvalidDataError(
-      `model manifest ${source}: field "weights.tensors" lists ` +
-        `${specs.length} tensors, but ${manifest.activations.length} layers ` +
-        `need ${expectedCount}`,
-      { path: source },
-    );
-  }
-  const view = new DataView(
-    weights.buffer,
-    weights.byteOffset,
-    weights.byteLength,
-  );
-  let offset = 0;
-  const values = specs.map((spec) => {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + 4 * size > weights.byteLength) {
-      throw new InvalidDataError(
-        `model manifest ${source}: field "weights.tensors" (${spec.name}) ` +
-          `needs more bytes than the weights file has`,
-        { path: source },
-      );
-    }
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++)
-      data[i] = view.getFloat32(offset + 4 * i, true);
-    offset += 4 * size;
-    return { shape: spec.shape, data };
-  });
-  if (offset !== weights.byteLength) {
-    throw new InvalidDataError(
-      `model manifest ${source}: field "weights.tensors" covers ${offset} ` +
-        `bytes, but the weights file has ${weights.byteLength}`,
-      { path: source },
-    );
-  }
-  return values;
-}
-
-/** Checks each tensor's shape against the network the options describe. */
-function checkShapes(manifest: ModelManifest, source: string): void {
-  const sizes = [
-    manifest.nFeatures,
-    ...manifest.options.hiddenSizes,
-    manifest.representatives.points[0]!.length,
-  ];
-  manifest.weights.tensors.forEach((spec, i) => {
-    const layer = Math.floor(i / 2);
-    const expected =
-      i % 2 === 0 ? [sizes[layer]!, sizes[layer + 1]!] : [sizes[layer + 1]!];
-    if (spec.shape.join(',') !== expected.join(',')) {
-      throw new InvalidDataError(
-        `model manifest ${source}: field "weights.tensors[${i}]" ` +
-          `(${spec.name}) has shape [${spec.shape.join(', ')}], but the ` +
-          `network the options describe needs [${expected.join(', ')}]`,
-        { path: source },
-      );
-    }
-  });
 }
 
 function concatenateLittleEndian(arrays: Float32Array[]): Uint8Array {

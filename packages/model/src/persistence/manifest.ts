@@ -6,15 +6,28 @@ import type { ResolvedOptions } from '../options.js';
 /** Value of the manifest's `format` field. */
 export const MODEL_FORMAT = 'fixclust-model';
 
-/** Manifest layout this version writes and reads. */
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * Newest manifest layout this version writes. A model that uses only what
+ * layout 1 can describe (dense mapping layers, no preprocessing, fixed
+ * mixture) is still written as version 1, so older readers load it. The
+ * others are version 2, which older readers reject instead of misreading.
+ */
+export const MODEL_FORMAT_VERSION = 2;
+
+/** Manifest layouts this version reads. */
+export const MODEL_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 /** File name of the manifest inside a saved model's folder. */
 export const MANIFEST_FILE = 'model.json';
 
 /** Shape and place of one tensor in the weights file. */
 export interface WeightSpec {
-  /** `layers.<i>.weight` or `layers.<i>.bias`. */
+  /**
+   * `<group>.<i>.weight`, `.bias` or `.kernel` for the network's groups
+   * (`layers`, `encoder`, `decoder`, `convolutions`, `deconvolutions`),
+   * `mixture.<parameter>`, or `preprocessing.<step>.<array>`. Format
+   * version 1 has only `layers.<i>.weight` and `layers.<i>.bias`.
+   */
   name: string;
   shape: number[];
   dtype: 'float32';
@@ -37,15 +50,23 @@ export interface ModelManifest {
   options: ResolvedOptions;
   /** Number of input features. */
   nFeatures: number;
-  /** Preprocessing applied before the network; none yet. */
-  preprocessing: null;
+  /**
+   * Preprocessing applied before the network, naming the tensors of the
+   * weights file that hold its fitted values; null when there is none.
+   */
+  preprocessing: ManifestPreprocessing | null;
+  /**
+   * Shape `[height, width, channels]` of one input image for the CNN; null
+   * for the MLP. Absent in format version 1.
+   */
+  imageShape?: number[] | null;
   representatives: {
     type: string;
     options: Readonly<Record<string, unknown>>;
     /** The fixed k × d matrix, one row per cluster. */
     points: number[][];
   };
-  /** Activation of each layer, input side first. */
+  /** Activation of each mapping layer, input side first. */
   activations: Activation[];
   training: {
     seed: number;
@@ -61,6 +82,24 @@ export interface ModelManifest {
     sha256: string;
     tensors: WeightSpec[];
   };
+}
+
+/** The fitted preprocessing steps of a saved model, in applied order. */
+export interface ManifestPreprocessing {
+  /** PCA projection, `(x − mean) · componentsᵀ`, applied first. */
+  pca: {
+    nComponents: number;
+    /** Tensor names of the fitted mean and components. */
+    mean: string;
+    components: string;
+  } | null;
+  /** Per-feature scaling, `(x − shift) · factor`, applied after PCA. */
+  scaling: {
+    method: 'standard' | 'minmax';
+    /** Tensor names of the fitted shift and factor. */
+    shift: string;
+    factor: string;
+  } | null;
 }
 
 /**
@@ -88,11 +127,12 @@ export function validateManifest(
       `must be "${MODEL_FORMAT}", got ${JSON.stringify(manifest['format'])}`,
     );
   }
-  if (manifest['formatVersion'] !== MODEL_FORMAT_VERSION) {
+  if (!MODEL_FORMAT_VERSIONS.includes(manifest['formatVersion'] as number)) {
     fail(
       'formatVersion',
       `is ${JSON.stringify(manifest['formatVersion'])}, but this version of ` +
-        `@fixclust/model reads only format version ${MODEL_FORMAT_VERSION}`,
+        `@fixclust/model reads only format version ` +
+        `${MODEL_FORMAT_VERSIONS.join(' or ')}`,
     );
   }
   requireObject(manifest, 'options', fail);
@@ -110,8 +150,35 @@ export function validateManifest(
     fail('activations', `must be a list of ${ACTIVATIONS.join(', ')}`);
   }
   requireObject(manifest, 'training', fail);
+  validatePreprocessingField(manifest['preprocessing'], fail);
+  const imageShape = manifest['imageShape'];
+  if (
+    imageShape !== undefined &&
+    imageShape !== null &&
+    !(Array.isArray(imageShape) && imageShape.every(Number.isInteger))
+  ) {
+    fail('imageShape', 'must be null or a list of integers');
+  }
   validateWeightsField(requireObject(manifest, 'weights', fail), fail);
   return manifest as unknown as ModelManifest;
+}
+
+function validatePreprocessingField(value: unknown, fail: Fail): void {
+  if (value === null) return;
+  if (
+    typeof value !== 'object' ||
+    value === undefined ||
+    Array.isArray(value)
+  ) {
+    fail('preprocessing', 'must be null or a JSON object');
+  }
+  const steps = value as Record<string, unknown>;
+  for (const step of ['pca', 'scaling']) {
+    const entry = steps[step];
+    if (entry !== null && (typeof entry !== 'object' || entry === undefined)) {
+      fail(`preprocessing.${step}`, 'must be null or a JSON object');
+    }
+  }
 }
 
 type Fail = (field: string, problem: string) => never;

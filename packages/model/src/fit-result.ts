@@ -1,0 +1,97 @@
+import {
+  summariseClusters,
+  type BackendInfo,
+  type ClusteringResult,
+  type FixclustWarning,
+} from '@fixclust/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { countDistinctRows, type DataMatrix } from './data.js';
+import type { ResolvedOptions } from './options.js';
+import type { EpochProgress, ModelRunRecord, RunOutcome } from './train.js';
+
+/** Options of {@link FixedRepresentativeClustering.fit}. */
+export interface FitOptions {
+  /** Called after every epoch of every run. */
+  onEpochEnd?: (progress: EpochProgress) => void;
+  /**
+   * Stops training: the current epoch ends after its current step, no
+   * further run starts, and the best parameters so far are kept.
+   */
+  signal?: AbortSignal;
+  /**
+   * Backend to report in the result, as returned by runtime selection.
+   * Default: the active tfjs backend's name with tfjs-core's version.
+   */
+  backend?: BackendInfo;
+}
+
+/** What {@link FixedRepresentativeClustering.fit} returns. */
+export interface FitResult extends ClusteringResult {
+  /** Clusters the kept run's untrained network assigns: the "init" model. */
+  initLabels: Int32Array;
+  /** Labels from each run's kept weights, in run order. */
+  runLabels: Int32Array[];
+  /** Loss history of every run, with reconstruction errors when present. */
+  runs: ModelRunRecord[];
+  /**
+   * The representatives, one row per cluster: the fixed layout, or the
+   * starting locations when `trainableLocations` moves them.
+   */
+  representatives: number[][];
+  /** The options the fit used, defaults filled in. */
+  options: ResolvedOptions;
+  /** Wall time of the fit, prediction of the training data included. */
+  fitTimeMs: number;
+}
+
+/**
+ * Picks the run with the lowest best-epoch loss; the earliest wins a tie.
+ * Runs that never completed an epoch have an infinite loss and lose.
+ */
+export function selectBestRun(runs: readonly RunOutcome[]): number {
+  let best = 0;
+  runs.forEach((run, i) => {
+    if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
+  });
+  return best;
+}
+
+/** Completes each run's record with the clustering its labels give. */
+export function runRecords(
+  runs: readonly RunOutcome[],
+  runLabels: readonly Int32Array[],
+  nClusters: number,
+): ModelRunRecord[] {
+  return runs.map((run, i) => {
+    const summary = summariseClusters(runLabels[i]!, nClusters);
+    return {
+      ...run.record,
+      clusterSizes: summary.sizes,
+      collapsed: summary.collapsed,
+    };
+  });
+}
+
+/** Warns when the data has fewer distinct rows than clusters. */
+export function distinctRowWarnings(
+  data: DataMatrix,
+  nClusters: number,
+): FixclustWarning[] {
+  const distinct = countDistinctRows(data, nClusters);
+  if (distinct >= nClusters) return [];
+  return [
+    {
+      code: 'few-distinct-points',
+      message:
+        `only ${distinct} distinct point${distinct === 1 ? '' : 's'} ` +
+        `exist for ${nClusters} clusters, so at least ` +
+        `${nClusters - distinct} clusters must stay empty`,
+    },
+  ];
+}
+
+/** The active tfjs backend's name with tfjs-core's version. */
+export function activeBackendInfo(): BackendInfo {
+  return { name: tf.getBackend(), version: tf.version_core, threads: 1 };
+}
