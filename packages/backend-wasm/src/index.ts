@@ -9,13 +9,16 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 
 import type { BackendCandidate, BackendInfo } from '@fixclust/core';
-import * as tf from '@tensorflow/tfjs-core';
+
+import { readWasmPaths, startWasm, type WasmBackendOptions } from './start.js';
+
+export type { WasmBackendOptions } from './start.js';
 
 const require = createRequire(import.meta.url);
 
 /**
  * Folder of the installed `@tensorflow/tfjs-backend-wasm` package's `.wasm`
- * files, with a trailing slash, as `setWasmPaths` expects.
+ * files, with a trailing slash, as `setWasmPaths` expects. Node only.
  */
 export function wasmFilesDirectory(): string {
   const entry = require.resolve('@tensorflow/tfjs-backend-wasm');
@@ -26,22 +29,37 @@ export function wasmFilesDirectory(): string {
  * Returns the wasm backend as a runtime-selection candidate. Nothing is
  * loaded until `initialise` runs.
  *
- * `initialise` loads `@tensorflow/tfjs-backend-wasm`, points it at its own
- * `.wasm` files, makes it the active tfjs backend and turns on tfjs
- * production mode (which silences tfjs's debug warnings). In Node the wasm
- * backend runs on one thread: tfjs disables its threaded build there.
+ * `initialise` loads `@tensorflow/tfjs-backend-wasm`, points it at its
+ * `.wasm` files (`options.wasmPaths`, by default the installed package's
+ * folder), makes it the active tfjs backend and turns on tfjs production
+ * mode (which silences tfjs's debug warnings). In Node the wasm backend
+ * runs on one thread: tfjs disables its threaded build there. Bundlers that
+ * honour the `browser` export condition get an entry without Node
+ * built-ins, where `wasmPaths` defaults to the folder of the page.
  *
- * @throws Error from `initialise` when the module cannot be compiled here.
+ * @throws InvalidParameterError when `wasmPaths` does not end in `/`.
+ * @throws Error from `initialise` when the module cannot be compiled here
+ * or its `.wasm` files are missing.
  */
-export function wasmBackend(): BackendCandidate {
-  return { name: 'wasm', initialise: initialiseWasm };
+export function wasmBackend(
+  options: WasmBackendOptions = {},
+): BackendCandidate {
+  const wasmPaths = readWasmPaths(options);
+  return { name: 'wasm', initialise: () => initialiseWasm(wasmPaths) };
 }
 
 /** Files tfjs needs to start the wasm backend, SIMD build first. */
 const WASM_FILES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
 
-async function initialiseWasm(): Promise<BackendInfo> {
-  const directory = wasmFilesDirectory();
+async function initialiseWasm(
+  wasmPaths: string | undefined,
+): Promise<BackendInfo> {
+  const directory = wasmPaths ?? wasmFilesDirectory();
+  if (wasmPaths === undefined) assertFilesPresent(directory);
+  return startWasm(directory);
+}
+
+function assertFilesPresent(directory: string): void {
   const missing = WASM_FILES.filter((file) => !existsSync(directory + file));
   if (missing.length > 0) {
     // Checked here because tfjs only reports that setBackend returned false.
@@ -50,21 +68,4 @@ async function initialiseWasm(): Promise<BackendInfo> {
         `@tensorflow/tfjs-backend-wasm`,
     );
   }
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (tf.getBackend() !== 'wasm' && tf.findBackend('wasm') === null) {
-    wasm.setWasmPaths(directory);
-  }
-  tf.enableProdMode();
-  const started = await tf.setBackend('wasm');
-  if (!started) {
-    throw new Error('tf.setBackend("wasm") returned false');
-  }
-  await tf.ready();
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return {
-    name: 'wasm',
-    version: wasm.version_wasm,
-    threads: wasm.getThreadsCount(),
-    details: simd === true ? 'SIMD on' : 'SIMD off',
-  };
 }

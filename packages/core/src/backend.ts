@@ -74,7 +74,10 @@ export interface SelectBackendOptions {
    * environment variable, then none.
    */
   backend?: string | undefined;
-  /** Environment to read `FIXCLUST_BACKEND` from. Default: `process.env`. */
+  /**
+   * Environment to read `FIXCLUST_BACKEND` from. Default: `process.env`, or
+   * none where there is no `process`, as in a browser.
+   */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -94,7 +97,7 @@ export async function selectBackend(
   options: SelectBackendOptions = {},
 ): Promise<BackendSelection> {
   const candidates = options.candidates ?? registry;
-  const env = options.env ?? process.env;
+  const env = options.env ?? globalThis.process?.env ?? {};
   const requested = options.backend ?? nonEmpty(env['FIXCLUST_BACKEND']);
   if (requested !== undefined) {
     return {
