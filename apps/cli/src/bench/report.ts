@@ -65,6 +65,11 @@ function metricCells(m: ExternalMetrics): string[] {
   return [m.purity, m.ari, m.nmi, m.accuracy].map((v) => v.toFixed(3));
 }
 
+/** Formats a label-free measure; a dash where it is undefined. */
+function formatMeasure(value: number | null): string {
+  return value === null || Number.isNaN(value) ? '—' : value.toFixed(3);
+}
+
 /** Renders the rows as a Markdown table with the command and machine. */
 export function toMarkdown(record: BenchRecord): string {
   const { machine } = record;
@@ -95,8 +100,8 @@ export function toMarkdown(record: BenchRecord): string {
         row.method,
         row.seed,
         ...metrics,
-        Number.isNaN(row.silhouette) ? '—' : row.silhouette.toFixed(3),
-        Number.isNaN(row.daviesBouldin) ? '—' : row.daviesBouldin.toFixed(3),
+        formatMeasure(row.silhouette),
+        formatMeasure(row.daviesBouldin),
         `${row.nonEmptyClusters}/${row.nClusters}`,
         row.runsCollapsed === null ? '—' : `${row.runsCollapsed}/${row.nRuns}`,
         row.fitSeconds.toFixed(1),

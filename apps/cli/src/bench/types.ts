@@ -62,10 +62,13 @@ export interface BenchRow {
   method: string;
   seed: number;
   metrics: ExternalMetrics;
-  /** Mean silhouette on a seeded sample of the cell's features. */
-  silhouette: number;
-  /** Davies–Bouldin index on the same sample. */
-  daviesBouldin: number;
+  /**
+   * Mean silhouette on a seeded sample of the cell's features; null when
+   * the sample holds fewer than two clusters.
+   */
+  silhouette: number | null;
+  /** Davies–Bouldin index on the same sample; null likewise. */
+  daviesBouldin: number | null;
   silhouetteSampleSize: number;
   nClusters: number;
   nonEmptyClusters: number;
