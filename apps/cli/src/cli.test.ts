@@ -294,6 +294,33 @@ describe('fixclust run on a CSV file', () => {
     );
   });
 
+  it('rejects a NaN cell before training', async () => {
+    const file = join(directory, 'nan.csv');
+    const out = join(directory, 'nan-out');
+    await writeFile(file, 'f1,f2\n0,1\n2,3\n4,NaN\n6,7\n8,9\n10,11\n');
+    const output = capture();
+    const status = await main(
+      [
+        'node',
+        'fixclust',
+        'run',
+        '--dataset',
+        file,
+        '--clusters',
+        '2',
+        '--out',
+        out,
+        ...fast,
+      ],
+      output,
+    );
+    expect(status).toBe(2);
+    expect(output.stderr.join('\n')).toMatch(/nan\.csv:4:\d+/);
+    expect(output.stderr.join('\n')).toContain('NaN');
+    expect(output.stdout.join('\n')).not.toContain('silhouette');
+    await expect(readFile(join(out, 'labels.csv'))).rejects.toThrow();
+  });
+
   it('asks for --clusters without labels', async () => {
     const output = capture();
     const status = await main(
