@@ -87,6 +87,7 @@ export {
   MANIFEST_FILE,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  type ManifestPreprocessing,
   type ModelManifest,
   type WeightSpec,
 } from './persistence/manifest.js';
