@@ -332,6 +332,78 @@ describe('fixclust run on a CSV file', () => {
   });
 });
 
+describe('saved model on all of MNIST', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'fixclust-roundtrip-'));
+    await run(process.execPath, [
+      binary,
+      'run',
+      '--dataset',
+      'mnist',
+      '--runs',
+      '1',
+      '--epochs',
+      '1',
+      '--seed',
+      '3',
+      '--backend',
+      'wasm',
+      '--quiet',
+      '--out',
+      directory,
+    ]);
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function predictedLabels(backend: string): Promise<string[]> {
+    const file = join(directory, `${backend}.csv`);
+    await run(process.execPath, [
+      binary,
+      'predict',
+      '--model',
+      join(directory, 'model'),
+      '--dataset',
+      'mnist',
+      '--backend',
+      backend,
+      '--out',
+      file,
+    ]);
+    const csv = await readFile(file, 'utf8');
+    return csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split(',')[1]!);
+  }
+
+  async function trainedLabels(): Promise<string[]> {
+    const csv = await readFile(join(directory, 'labels.csv'), 'utf8');
+    return csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split(',')[2]!);
+  }
+
+  it('predicts the same labels in a new process', async () => {
+    expect(await predictedLabels('wasm')).toEqual(await trainedLabels());
+  });
+
+  it('agrees on 99% of labels on another backend', async () => {
+    const expected = await trainedLabels();
+    const labels = await predictedLabels('cpu');
+    const same = labels.filter((label, i) => label === expected[i]).length;
+    expect(labels).toHaveLength(70_000);
+    expect(same / labels.length).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
 describe('fixclust backends and --version', () => {
   it('lists every backend with whether it starts', async () => {
     const output = capture();
