@@ -2,7 +2,7 @@
 // TF-IDF in sparse (CSR) and in dense form.
 //
 // Reading the archive and vectorising it peaks higher than training does,
-// so the TF-IDF is computed once and cached as raw arrays; each form then
+// so the TF-IDF is computed once and cached as raw arrays. Each form then
 // trains in a fresh process that only reads the cache.
 //
 // Usage, from the repository root after `pnpm build`:

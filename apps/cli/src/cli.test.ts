@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { describeWithData } from '../../../tools/test-data.js';
-import type { Output } from './output.js';
+import { captureOutput } from './test-output.js';
 import { main } from './program.js';
 import type { RunSummary } from './summary.js';
 
@@ -17,17 +17,6 @@ const binary = resolve(
   '../bin/fixclust.js',
 );
 const run = promisify(execFile);
-
-function capture(): Output & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    log: (line) => stdout.push(line),
-    error: (line) => stderr.push(line),
-  };
-}
 
 describe('fixclust run on 2,000 MNIST digits', () => {
   let directory: string;
@@ -165,7 +154,7 @@ describeWithData(
   ['mnist', 'usps/usps.h5'],
   (data) => {
     it('reads MNIST from a folder of gzipped files', async () => {
-      const output = capture();
+      const output = captureOutput();
       const status = await main(
         [
           'node',
@@ -190,7 +179,7 @@ describeWithData(
     });
 
     it('reads USPS from its HDF5 file', async () => {
-      const output = capture();
+      const output = captureOutput();
       const status = await main(
         [
           'node',
@@ -252,7 +241,7 @@ describe('fixclust run on a CSV file', () => {
   const fast = ['--runs', '1', '--epochs', '2', '--seed', '1', '--quiet'];
 
   it('uses the label column only for the metrics', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',
@@ -272,7 +261,7 @@ describe('fixclust run on a CSV file', () => {
   });
 
   it('prints label-free measures without labels', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',
@@ -298,7 +287,7 @@ describe('fixclust run on a CSV file', () => {
     const file = join(directory, 'nan.csv');
     const out = join(directory, 'nan-out');
     await writeFile(file, 'f1,f2\n0,1\n2,3\n4,NaN\n6,7\n8,9\n10,11\n');
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',
@@ -322,7 +311,7 @@ describe('fixclust run on a CSV file', () => {
   });
 
   it('asks for --clusters without labels', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       ['node', 'fixclust', 'run', '--dataset', unlabelled, ...fast],
       output,
@@ -406,7 +395,7 @@ describe('saved model on all of MNIST', () => {
 
 describe('fixclust backends and --version', () => {
   it('lists every backend with whether it starts', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(['node', 'fixclust', 'backends'], output);
     expect(status).toBe(0);
     const lines = output.stdout.join('\n');
@@ -421,7 +410,7 @@ describe('fixclust backends and --version', () => {
   });
 
   it('prints the versions of fixclust, tfjs and each backend', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(['node', 'fixclust', '--version'], output);
     expect(status).toBe(0);
     const text = output.stdout.join('\n');
@@ -451,7 +440,7 @@ describe('fixclust run input errors', () => {
     [['--dataset', 'usps'], 'USPS has no bundled copy'],
     [['--data', '/no/such/folder'], '/no/such/folder'],
   ])('rejects %j', async (args, message) => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       ['node', 'fixclust', 'run', '--runs', '1', '--epochs', '1', ...args],
       output,
@@ -462,13 +451,13 @@ describe('fixclust run input errors', () => {
   });
 
   it('prints no stack trace without --debug', async () => {
-    const output = capture();
+    const output = captureOutput();
     await main(['node', 'fixclust', 'run', '--clusters', '0'], output);
     expect(output.stderr.join('\n')).not.toMatch(/\n\s+at /);
   });
 
   it('prints the stack trace with --debug', async () => {
-    const output = capture();
+    const output = captureOutput();
     await main(
       ['node', 'fixclust', '--debug', 'run', '--clusters', '0'],
       output,
@@ -477,7 +466,7 @@ describe('fixclust run input errors', () => {
   });
 
   it('rejects more clusters than samples before training', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       ['node', 'fixclust', 'run', '--limit', '20', '--clusters', '21'],
       output,

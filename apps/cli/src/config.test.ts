@@ -4,20 +4,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Output } from './output.js';
+import { captureOutput } from './test-output.js';
 import { main } from './program.js';
 import type { RunSummary } from './summary.js';
-
-function capture(): Output & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    log: (line) => stdout.push(line),
-    error: (line) => stderr.push(line),
-  };
-}
 
 describe('fixclust run --config', () => {
   let directory: string;
@@ -64,7 +53,7 @@ describe('fixclust run --config', () => {
   });
 
   it('runs the file with flags and variables on top', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',
@@ -118,7 +107,7 @@ describe('fixclust run --config', () => {
       config,
       JSON.stringify({ training: { optimizer: 'lbfgs' } }),
     );
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       ['node', 'fixclust', 'run', '--config', config],
       output,
@@ -141,7 +130,7 @@ describe('fixclust run --config', () => {
         training: { nRuns: 1, epochs: 1, seed: 1 },
       }),
     );
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       ['node', 'fixclust', 'run', '--config', config],
       output,
@@ -154,7 +143,7 @@ describe('fixclust run --config', () => {
   });
 
   it('lets the file quiet win over the environment', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',

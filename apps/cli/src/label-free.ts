@@ -8,7 +8,7 @@ export const LABEL_FREE_SAMPLE_SIZE = 2000;
 
 /**
  * Silhouette and Davies–Bouldin index of a clustering; null when the
- * sample holds fewer than 2 clusters, where neither is defined.
+ * sample contains fewer than 2 clusters, where neither is defined.
  */
 export interface LabelFreeMeasures {
   silhouette: number | null;

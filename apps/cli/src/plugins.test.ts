@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { getRepresentativeType } from '@fixclust/core';
 import { describe, expect, it } from 'vitest';
 
-import type { Output } from './output.js';
+import { captureOutput } from './test-output.js';
 import { loadPlugins } from './plugins.js';
 import { main } from './program.js';
 
@@ -12,17 +12,6 @@ const examplePlugin = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '../../../examples/representative-plugin/src/index.ts',
 );
-
-function capture(): Output & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    log: (line) => stdout.push(line),
-    error: (line) => stderr.push(line),
-  };
-}
 
 describe('loadPlugins', () => {
   it('registers the example plug-in type', async () => {
@@ -49,7 +38,7 @@ describe('loadPlugins', () => {
 
 describe('fixclust run --plugin', () => {
   it('trains with the plug-in type', async () => {
-    const output = capture();
+    const output = captureOutput();
     const status = await main(
       [
         'node',

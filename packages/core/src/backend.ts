@@ -4,7 +4,7 @@ import {
   InvalidParameterError,
 } from './errors.js';
 
-/** What a backend reports about itself once it is running. */
+/** Description of a running backend: name, version and threads. */
 export interface BackendInfo {
   /** fixclust's name for it, such as `wasm` or `cpu`. */
   name: string;
@@ -37,7 +37,7 @@ export interface BackendCandidate {
 /** A candidate that selection tried and passed over. */
 export interface SkippedBackend {
   name: string;
-  /** Why it did not start. */
+  /** Reason it did not start. */
   reason: string;
 }
 

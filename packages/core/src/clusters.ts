@@ -8,7 +8,7 @@ export interface ClusterSummary {
   emptyClusters: number[];
   /**
    * Whether the clustering collapsed: fewer than half of the k clusters are
-   * non-empty, or, when k ≥ 4, one cluster holds more than half of the
+   * non-empty, or, when k ≥ 4, one cluster contains more than half of the
    * samples.
    */
   collapsed: boolean;

@@ -27,8 +27,8 @@ export class FixclustError extends Error {
 }
 
 /**
- * A parameter is out of range or of the wrong type. Thrown before any work
- * starts, so nothing is lost.
+ * A parameter is out of range or of the wrong type. fixclust checks
+ * parameters before the work that uses them, so a fit fails before training.
  */
 export class InvalidParameterError extends FixclustError {
   /** Name of the offending parameter, as the caller spelled it. */

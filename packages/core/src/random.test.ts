@@ -30,7 +30,8 @@ describe('Random', () => {
     const random = new Random(3);
     for (let i = 0; i < 1000; i++) {
       const value = random.float();
-      expect(value >= 0 && value < 1).toBe(true);
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThan(1);
     }
   });
 

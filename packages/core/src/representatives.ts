@@ -1,7 +1,7 @@
 import { InvalidParameterError } from './errors.js';
 import type { Random } from './random.js';
 
-/** What a representative type receives when asked for a layout. */
+/** Request passed to a representative type for a layout. */
 export interface RepresentativeRequest {
   /** Number of clusters k: one representative per cluster. */
   nClusters: number;

@@ -69,7 +69,7 @@ export interface RunRecord {
   collapsed: boolean;
 }
 
-/** What fitting a clustering model returns. */
+/** Result of fitting a clustering model. */
 export interface ClusteringResult {
   /** Cluster of each training sample: 0 … nClusters - 1. */
   labels: Int32Array;

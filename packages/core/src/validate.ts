@@ -49,8 +49,8 @@ export function assertFiniteAbove(
 }
 
 /**
- * Checks that a data matrix is non-empty, has the size its shape says, and
- * holds only finite values.
+ * Checks that a data matrix is non-empty, has the size its shape gives, and
+ * contains only finite values.
  *
  * @throws InvalidDataError naming the first non-finite row and column.
  */

@@ -131,7 +131,7 @@ export async function withHdf5File<T>(
   const { default: h5wasm } = await import('h5wasm/node');
   const module = await h5wasm.ready;
   // The HDF5 library prints its errors and carries on with whatever the
-  // failed call left in memory; its throwing handler turns each failure
+  // failed call left in memory. Its throwing handler turns each failure
   // into an exception instead. The handler is process-wide, so it is on
   // only while this synchronous read runs.
   module.activate_throwing_error_handler();

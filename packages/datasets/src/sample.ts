@@ -26,14 +26,7 @@ export function sampleDataset(
   random: Random,
 ): Dataset {
   const { nSamples, nFeatures } = dataset;
-  if (!Number.isInteger(n) || n < 1 || n > nSamples) {
-    throw new InvalidParameterError(
-      'n',
-      n,
-      `sample size must be an integer between 1 and the ${nSamples} ` +
-        `samples of ${dataset.name}, got ${n}`,
-    );
-  }
+  assertSampleSize(n, nSamples, dataset.name);
   if (n === nSamples) return dataset;
 
   const rows = random.sample(nSamples, n);
@@ -73,14 +66,7 @@ export function sampleSparseDataset(
   random: Random,
 ): SparseDataset {
   const { nSamples, x } = dataset;
-  if (!Number.isInteger(n) || n < 1 || n > nSamples) {
-    throw new InvalidParameterError(
-      'n',
-      n,
-      `sample size must be an integer between 1 and the ${nSamples} ` +
-        `samples of ${dataset.name}, got ${n}`,
-    );
-  }
+  assertSampleSize(n, nSamples, dataset.name);
   if (n === nSamples) return dataset;
 
   const rows = random.sample(nSamples, n);
@@ -118,4 +104,15 @@ function sourceRowsOf(
 ): Int32Array {
   if (parentRows === undefined) return Int32Array.from(rows);
   return Int32Array.from(rows, (row) => parentRows[row]!);
+}
+
+function assertSampleSize(n: number, nSamples: number, name: string): void {
+  if (!Number.isInteger(n) || n < 1 || n > nSamples) {
+    throw new InvalidParameterError(
+      'n',
+      n,
+      `sample size must be an integer between 1 and the ${nSamples} ` +
+        `samples of ${name}, got ${n}`,
+    );
+  }
 }

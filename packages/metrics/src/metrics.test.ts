@@ -119,7 +119,8 @@ describe('random labels at n = 70,000', () => {
   it('keeps every metric in range', () => {
     const metrics = externalMetrics(truth, pred);
     for (const value of Object.values(metrics)) {
-      expect(value >= -0.5 && value <= 1).toBe(true);
+      expect(value).toBeGreaterThanOrEqual(-0.5);
+      expect(value).toBeLessThanOrEqual(1);
     }
   });
 

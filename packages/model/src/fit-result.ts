@@ -26,7 +26,7 @@ export interface FitOptions {
   backend?: BackendInfo;
 }
 
-/** What {@link FixedRepresentativeClustering.fit} returns. */
+/** Result of {@link FixedRepresentativeClustering.fit}. */
 export interface FitResult extends ClusteringResult {
   /** Clusters the kept run's untrained network assigns: the "init" model. */
   initLabels: Int32Array;

@@ -55,7 +55,7 @@ export function squaredDistances(
 }
 
 /**
- * The k-means clustering loss: the squared Euclidean distance from each
+ * Computes the k-means clustering loss: the squared Euclidean distance from each
  * mapped sample to its nearest representative, averaged over the batch.
  */
 export function kmLoss(
@@ -66,7 +66,7 @@ export function kmLoss(
 }
 
 /**
- * The variable-features term: `-lambda` times the mean, over the mapped
+ * Computes the variable-features term: `-lambda` times the mean, over the mapped
  * features, of each feature's population standard deviation over the batch.
  *
  * The variance is computed in two passes, `mean((y - mean(y))²)`, so it is

@@ -47,7 +47,7 @@ type StateBase = Pick<FittedState, 'nFeatures' | 'points' | 'preprocessing'>;
 /**
  * Deep clustering with fixed representatives and variable features.
  *
- * A small network maps each sample into a space that holds k fixed cluster
+ * A small network maps each sample into a space that contains k fixed cluster
  * representatives; training minimises a clustering loss to those
  * representatives minus `lambda` times the mean per-feature standard
  * deviation of the batch, which keeps the mapping from collapsing. A

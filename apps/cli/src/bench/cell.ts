@@ -30,7 +30,7 @@ interface PreparedData {
   features: string;
 }
 
-/** The baselines take dense data as a matrix and sparse data as CSR. */
+/** Returns the form the baselines take: a dense matrix, or CSR. */
 function baselineInput(data: LoadedData): BaselineData {
   return isSparse(data) ? data.x : data;
 }

@@ -11,7 +11,7 @@ import type { BenchRow } from './types.js';
 export const TABLE_START = '<!-- bench:start -->';
 export const TABLE_END = '<!-- bench:end -->';
 
-/** Where and how a benchmark ran, stored with its rows. */
+/** Record of a benchmark run: command, date, machine and rows. */
 export interface BenchRecord {
   schemaVersion: 1;
   command: string;

@@ -64,7 +64,7 @@ export interface BenchRow {
   metrics: ExternalMetrics;
   /**
    * Mean silhouette on a seeded sample of the cell's features; null when
-   * the sample holds fewer than two clusters.
+   * the sample contains fewer than two clusters.
    */
   silhouette: number | null;
   /** Davies–Bouldin index on the same sample; null likewise. */

@@ -153,7 +153,7 @@ export interface ReferenceStepSettings {
 }
 
 /**
- * One Adam step, from zero moments, of a one-hidden-layer tanh network on
+ * Runs one Adam step, from zero moments, of a one-hidden-layer tanh network on
  * the batch `x`: forward, loss, backpropagation and update. Returns the
  * loss before the update, the gradients and the updated weights, each in
  * the order hidden weight, hidden bias, output weight, output bias.
