@@ -44,8 +44,9 @@ import {
  * a backend, trains, and reports the metrics of the init and the trained
  * model.
  *
- * The first Ctrl-C stops training and reports the best model so far; the
- * exit status is then 130.
+ * The first Ctrl-C stops training after the current batch, and the best
+ * model so far is reported and saved; the exit status is then 130. A
+ * second Ctrl-C exits with status 130 at once.
  */
 export async function runCommand(
   run: RunSettings,
@@ -76,39 +77,57 @@ export async function runCommand(
   reportStart(output, dataset, selection, seed);
 
   const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    output.error('stopping after the current batch; Ctrl-C again to quit');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  let result: FitResult;
+  const interrupt = listenForInterrupt(controller, output);
   try {
-    result = await model.fit(dataset, {
+    const result = await model.fit(dataset, {
       backend: selection.backend,
       signal: controller.signal,
       onEpochEnd: (progress) => {
         if (destination.quiet !== true) output.error(formatProgress(progress));
       },
     });
-  } finally {
-    process.off('SIGINT', stop);
-  }
+    interrupt.trainingEnded();
 
-  const summary = summarise(run, source, dataset, selection, result, {
-    loadMs,
-    totalMs: performance.now() - startTime,
-  });
-  summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
-  reportEnd(output, summary, result);
-  if (destination.out !== undefined) {
-    await writeRunOutputs(destination.out, summary, result, dataset);
-    await saveModel(model, join(destination.out, 'model'));
-    output.error(
-      `wrote labels.csv, summary.json and model/ to ${destination.out}`,
-    );
+    const summary = summarise(run, source, dataset, selection, result, {
+      loadMs,
+      totalMs: performance.now() - startTime,
+    });
+    summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
+    reportEnd(output, summary, result);
+    if (destination.out !== undefined) {
+      await writeRunOutputs(destination.out, summary, result, dataset);
+      await saveModel(model, join(destination.out, 'model'));
+      output.error(
+        `wrote labels.csv, summary.json and model/ to ${destination.out}`,
+      );
+    }
+    return controller.signal.aborted ? 130 : 0;
+  } finally {
+    interrupt.remove();
   }
-  return controller.signal.aborted ? 130 : 0;
+}
+
+/**
+ * Installs the Ctrl-C handler of `fixclust run`. During training, the
+ * first SIGINT aborts `controller`, which stops training after the current
+ * batch. A second SIGINT, or any SIGINT once training has ended, exits
+ * with status 130 at once and skips the outputs not written yet. The
+ * model's save is atomic, so this never leaves a half-written model.
+ */
+function listenForInterrupt(controller: AbortController, output: Output) {
+  let training = true;
+  const stop = () => {
+    if (controller.signal.aborted || !training) process.exit(130);
+    output.error('stopping after the current batch; Ctrl-C again to quit');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  return {
+    trainingEnded: () => {
+      training = false;
+    },
+    remove: () => process.off('SIGINT', stop),
+  };
 }
 
 /** Builds the model options from the settings' sections. */

@@ -6,13 +6,17 @@ import {
 } from '@fixclust/core';
 
 import {
-  assertMatchingInput,
   assertValidInput,
   featureMoments,
   rowSource,
   type BaselineData,
   type RowSource,
 } from './data.js';
+import {
+  createFitted,
+  mostProbable,
+  type FittedGaussianMixture,
+} from './fitted.js';
 import { kmeans } from './kmeans.js';
 import {
   COLLAPSE_ADVICE,
@@ -72,22 +76,14 @@ export interface GaussianMixtureOptions {
   onCollapse?: CollapseAction;
 }
 
-/** Result of {@link gaussianMixture}. */
-export interface GaussianMixtureResult {
+/**
+ * Result of {@link gaussianMixture}: the fitted model (`weights`, `means`,
+ * `covariances`, `predict`, `predictProba`), which `saveBaseline` writes
+ * to a folder, and how the fit went.
+ */
+export interface GaussianMixtureResult extends FittedGaussianMixture {
   /** Most probable component of each training sample. */
   labels: Int32Array;
-  covarianceType: CovarianceType;
-  nComponents: number;
-  nFeatures: number;
-  /** Mixing weight of each component; they sum to 1. */
-  weights: Float64Array;
-  /** `nComponents × nFeatures` means, row-major. */
-  means: Float64Array;
-  /**
-   * `full`: `nComponents × nFeatures × nFeatures` covariance matrices;
-   * `diag`: `nComponents × nFeatures` variances. Both include `regCovar`.
-   */
-  covariances: Float64Array;
   /**
    * Mean log-likelihood per sample of the kept restart at its last
    * E-step, the lower bound EM increases.
@@ -101,24 +97,8 @@ export interface GaussianMixtureResult {
   bestInit: number;
   /** Components that collapsed in an M-step of the kept restart. */
   collapsedComponents: CollapsedComponent[];
-  /** Seed the whole fit was derived from. */
-  seed: number;
   /** Things worth knowing about this result; empty when all went well. */
   warnings: FixclustWarning[];
-  /**
-   * Returns the most probable component of each row.
-   *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
-   */
-  predict(data: BaselineData): Int32Array;
-  /**
-   * Returns `p(component | x)` for each row, `n × nComponents` row-major;
-   * each row sums to 1.
-   *
-   * @throws as {@link GaussianMixtureResult.predict}.
-   */
-  predictProba(data: BaselineData): Float64Array;
 }
 
 interface MixtureSettings extends Omit<MaximisationSettings, 'dataVariance'> {
@@ -181,25 +161,20 @@ export async function gaussianMixture(
   const bestInit = highestLowerBound(outcomes);
   const best = outcomes[bestInit]!;
   const { responsibilities } = expectation(source, best.parameters);
-  return {
+  const parameters = {
+    kind: 'gaussian-mixture' as const,
+    mixture: best.parameters,
+    seed: settings.seed,
+  };
+  return createFitted(parameters, {
     labels: mostProbable(responsibilities, settings.nComponents),
-    covarianceType: settings.covarianceType,
-    nComponents: settings.nComponents,
-    nFeatures: source.nFeatures,
-    weights: best.parameters.weights,
-    means: best.parameters.means,
-    covariances: best.parameters.covariances,
     lowerBound: best.lowerBound,
     converged: best.converged,
     nIterations: best.nIterations,
     bestInit,
     collapsedComponents: best.collapsed,
-    seed: settings.seed,
     warnings: fitWarnings(best, settings),
-    predict: (rows) =>
-      mostProbable(probabilities(rows, best.parameters), settings.nComponents),
-    predictProba: (rows) => probabilities(rows, best.parameters),
-  };
+  });
 }
 
 function resolveOptions(options: GaussianMixtureOptions): MixtureSettings {
@@ -275,27 +250,6 @@ function highestLowerBound(outcomes: readonly RestartOutcome[]): number {
     if (outcome.lowerBound > outcomes[best]!.lowerBound) best = i;
   });
   return best;
-}
-
-function probabilities(
-  data: BaselineData,
-  parameters: MixtureParameters,
-): Float64Array {
-  assertMatchingInput(data, parameters.nFeatures, 'Gaussian mixture');
-  return expectation(rowSource(data), parameters).responsibilities;
-}
-
-/** Row-wise argmax of an `n × k` matrix; ties go to the lower index. */
-function mostProbable(values: Float64Array, k: number): Int32Array {
-  const labels = new Int32Array(values.length / k);
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) {
-      if (values[i * k + c]! > values[i * k + best]!) best = c;
-    }
-    labels[i] = best;
-  }
-  return labels;
 }
 
 function fitWarnings(

@@ -7,7 +7,6 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
-  assertMatchingInput,
   assertValidInput,
   featureMoments,
   rowSource,
@@ -15,13 +14,9 @@ import {
   type RowSource,
 } from './data.js';
 import { countDistinctRows } from './distinct-rows.js';
+import { createFitted, type FittedKMeans } from './fitted.js';
 import { kmeansPlusPlus, type CentredData } from './kmeans-plus-plus.js';
-import {
-  assignNearest,
-  runLloyd,
-  type LloydOutcome,
-  type Relocation,
-} from './lloyd.js';
+import { runLloyd, type LloydOutcome, type Relocation } from './lloyd.js';
 import { assertCountInRange, clusterSizes, resolveSeed } from './options.js';
 
 /** Options of {@link kmeans}. */
@@ -49,14 +44,13 @@ export interface KMeansOptions {
   seed?: number;
 }
 
-/** Result of {@link kmeans}. */
-export interface KMeansResult {
+/**
+ * Result of {@link kmeans}: the fitted model (`centres`, `predict`), which
+ * `saveBaseline` writes to a folder, and how the fit went.
+ */
+export interface KMeansResult extends FittedKMeans {
   /** Cluster of each training sample: 0 … nClusters − 1. */
   labels: Int32Array;
-  /** Cluster centres, `nClusters × nFeatures`, row-major. */
-  centres: Float64Array;
-  nClusters: number;
-  nFeatures: number;
   /**
    * Sum of squared Euclidean distances of the samples to their centres,
    * computed from direct differences in float64.
@@ -70,19 +64,10 @@ export interface KMeansResult {
   bestInit: number;
   /** Inertia of every restart, in order. */
   inertias: number[];
-  /** Seed the whole fit was derived from. */
-  seed: number;
   /** Name of the tfjs backend the distances ran on. */
   backend: string;
   /** Things worth knowing about this result; empty when all went well. */
   warnings: FixclustWarning[];
-  /**
-   * Labels new rows with their nearest centre.
-   *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
-   */
-  predict(data: BaselineData): Int32Array;
 }
 
 interface KMeansSettings {
@@ -131,21 +116,23 @@ export async function kmeans(
 
   const bestInit = lowestInertia(outcomes);
   const best = outcomes[bestInit]!;
-  return {
-    labels: best.labels,
-    centres: uncentre(best.centres, prepared.mean),
+  const parameters = {
+    kind: 'kmeans' as const,
+    centredCentres: best.centres,
+    mean: prepared.mean,
     nClusters: settings.nClusters,
-    nFeatures: source.nFeatures,
+    seed: settings.seed,
+  };
+  return createFitted(parameters, {
+    labels: best.labels,
     inertia: best.inertia,
     nIterations: best.nIterations,
     converged: best.converged,
     bestInit,
     inertias: outcomes.map((o) => o.inertia),
-    seed: settings.seed,
     backend: tf.getBackend(),
     warnings: fitWarnings(source, best, settings),
-    predict: (rows) => predictNearest(rows, best.centres, prepared.mean),
-  };
+  });
 }
 
 function resolveOptions(options: KMeansOptions): KMeansSettings {
@@ -193,16 +180,6 @@ function lowestInertia(outcomes: readonly LloydOutcome[]): number {
     if (outcome.inertia < outcomes[best]!.inertia) best = i;
   });
   return best;
-}
-
-function predictNearest(
-  data: BaselineData,
-  centres: Float64Array,
-  mean: Float64Array,
-): Int32Array {
-  assertMatchingInput(data, mean.length, 'k-means model');
-  const source = rowSource(data);
-  return assignNearest({ source, mean }, centres, centres.length / mean.length);
 }
 
 function fitWarnings(
@@ -276,11 +253,6 @@ function unusedClusterWarning(
       `${nClusters - used} of ${nClusters} clusters hold no samples in the ` +
       'final labels; try more restarts (nInit) or fewer clusters',
   };
-}
-
-function uncentre(centres: Float64Array, mean: Float64Array): Float64Array {
-  const d = mean.length;
-  return centres.map((value, p) => value + mean[p % d]!);
 }
 
 function meanOf(values: Float64Array): number {

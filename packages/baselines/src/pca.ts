@@ -3,14 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 import {
-  assertMatchingInput,
   assertValidInput,
   featureMoments,
   rowSource,
   type BaselineData,
-  type DataMatrix,
 } from './data.js';
-import { centredScatter, projectChunks } from './tensor-ops.js';
+import { createFitted, type FittedPca } from './fitted.js';
+import { centredScatter } from './tensor-ops.js';
 
 /** Options of {@link pca}. */
 export interface PcaOptions {
@@ -21,37 +20,16 @@ export interface PcaOptions {
   nComponents: number;
 }
 
-/** Result of {@link pca}. */
-export interface PcaResult {
-  nComponents: number;
-  nFeatures: number;
-  /**
-   * Principal axes, `nComponents × nFeatures` row-major, unit length, in
-   * decreasing order of explained variance. Each axis's largest-magnitude
-   * coefficient is positive.
-   */
-  components: Float64Array;
-  /** Mean of each feature, subtracted before projecting. */
-  mean: Float64Array;
-  /**
-   * Variance of the data along each component: the covariance's
-   * eigenvalues, with the unbiased `n − 1` denominator.
-   */
-  explainedVariance: Float64Array;
-  /** Each component's share of the total variance (the trace). */
-  explainedVarianceRatio: Float64Array;
+/**
+ * Result of {@link pca}: the fitted projection (`components`, `mean`,
+ * `transform`), which `saveBaseline` writes to a folder, and how the fit
+ * went.
+ */
+export interface PcaResult extends FittedPca {
   /** Name of the tfjs backend the scatter matrix was computed on. */
   backend: string;
   /** Things worth knowing about this result; empty when all went well. */
   warnings: FixclustWarning[];
-  /**
-   * Projects rows onto the components: `(x − mean) · componentsᵀ`, on the
-   * active tfjs backend, as an `n × nComponents` matrix.
-   *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
-   */
-  transform(data: BaselineData): DataMatrix;
 }
 
 /**
@@ -98,17 +76,20 @@ export async function pca(
   flipSigns(components, d);
   const explainedVariance = eigen.values.slice(0, k);
   const total = trace(covariance, d);
-  const fitted = { nComponents: k, nFeatures: d, components, mean };
-  return {
-    ...fitted,
+  const parameters = {
+    kind: 'pca' as const,
+    nComponents: k,
+    components,
+    mean,
     explainedVariance,
     explainedVarianceRatio: explainedVariance.map((v) =>
       total > 0 ? v / total : 0,
     ),
+  };
+  return createFitted(parameters, {
     backend: tf.getBackend(),
     warnings: zeroVarianceWarnings(explainedVariance),
-    transform: (rows) => project(rows, fitted),
-  };
+  });
 }
 
 /**
@@ -169,22 +150,4 @@ function trace(matrix: Float64Array, d: number): number {
   let total = 0;
   for (let j = 0; j < d; j++) total += matrix[j * d + j]!;
   return total;
-}
-
-function project(
-  data: BaselineData,
-  fitted: { nComponents: number; components: Float64Array; mean: Float64Array },
-): DataMatrix {
-  assertMatchingInput(data, fitted.mean.length, 'PCA');
-  const source = rowSource(data);
-  const k = fitted.nComponents;
-  const x = new Float32Array(source.nSamples * k);
-  projectChunks(
-    source,
-    fitted.mean,
-    fitted.components,
-    k,
-    (products, _, start) => x.set(products, start * k),
-  );
-  return { x, nSamples: source.nSamples, nFeatures: k };
 }

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './artifacts.js';
 export * from './backend.js';
 export * from './clusters.js';
 export * from './errors.js';

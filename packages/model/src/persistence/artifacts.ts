@@ -1,4 +1,7 @@
 import {
+  checkWeightsBytes,
+  describeWeights,
+  encodeArrays,
   getRepresentativeType,
   InvalidDataError,
   InvalidParameterError,
@@ -26,13 +29,7 @@ export interface ModelArtifacts {
   weights: Uint8Array;
 }
 
-/** Returns the hex SHA-256 of `bytes` (Web Crypto, in Node and browsers). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-}
+export { sha256Hex } from '@fixclust/core';
 
 /**
  * Turns a fitted model into a manifest and a weights buffer. The manifest
@@ -58,8 +55,9 @@ export async function serializeModel(
     shape,
     dtype: 'float32' as const,
   }));
-  const weights = concatenateLittleEndian(arrays.map((a) => a.values));
-  const sha256 = await sha256Hex(weights);
+  const weights = encodeArrays(
+    arrays.map((a) => ({ values: a.values, dtype: 'float32' as const })),
+  );
   const version1 = arrays.every((a) => a.name.startsWith('layers.'));
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
@@ -80,12 +78,7 @@ export async function serializeModel(
     },
     activations: state.weights.layers.map((layer) => layer.activation),
     training: { seed: model.options.seed, ...state.training },
-    weights: {
-      file: `weights-${sha256.slice(0, 16)}.bin`,
-      byteLength: weights.byteLength,
-      sha256,
-      tensors,
-    },
+    weights: { ...(await describeWeights(tensors, weights)), tensors },
   };
   return { manifest, weights };
 }
@@ -107,7 +100,7 @@ export async function deserializeModel(
   source = 'model',
 ): Promise<FixedRepresentativeClustering> {
   const manifest = validateManifest(manifestJson, source);
-  await checkWeightsBytes(manifest, weights, source);
+  await checkWeightsBytes(manifest.weights, weights, source);
   checkRepresentativeType(manifest, source);
 
   const { options, structure, arrays } = readTensors(manifest, weights, source);
@@ -158,31 +151,6 @@ function imageShapeOf(state: FittedState): number[] | null {
     : [image.height, image.width, image.channels];
 }
 
-async function checkWeightsBytes(
-  manifest: ModelManifest,
-  weights: Uint8Array,
-  source: string,
-): Promise<void> {
-  const file = manifest.weights.file;
-  if (weights.byteLength !== manifest.weights.byteLength) {
-    throw new InvalidDataError(
-      `weights file ${file} of ${source} has ${weights.byteLength} bytes, ` +
-        `but field "weights.byteLength" says ${manifest.weights.byteLength}; ` +
-        `the file is truncated or from another model`,
-      { path: source },
-    );
-  }
-  const actual = await sha256Hex(weights);
-  if (actual !== manifest.weights.sha256) {
-    throw new InvalidDataError(
-      `weights file ${file} of ${source} has SHA-256 ${actual}, but field ` +
-        `"weights.sha256" says ${manifest.weights.sha256}; the file is ` +
-        `corrupted or from another model`,
-      { path: source },
-    );
-  }
-}
-
 function checkRepresentativeType(manifest: ModelManifest, source: string) {
   registerBuiltInRepresentatives();
   const type = manifest.representatives.type;
@@ -196,18 +164,4 @@ function checkRepresentativeType(manifest: ModelManifest, source: string) {
       { path: source, cause: error },
     );
   }
-}
-
-function concatenateLittleEndian(arrays: Float32Array[]): Uint8Array {
-  const total = arrays.reduce((sum, a) => sum + a.length, 0);
-  const bytes = new Uint8Array(4 * total);
-  const view = new DataView(bytes.buffer);
-  let offset = 0;
-  for (const array of arrays) {
-    for (const value of array) {
-      view.setFloat32(offset, value, true);
-      offset += 4;
-    }
-  }
-  return bytes;
 }

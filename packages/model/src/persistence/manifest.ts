@@ -1,4 +1,8 @@
-import { InvalidDataError } from '@fixclust/core';
+import {
+  manifestFailure,
+  validateWeightsField,
+  type ManifestFailure,
+} from '@fixclust/core';
 
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import type { ResolvedOptions } from '../options.js';
@@ -111,12 +115,7 @@ export function validateManifest(
   value: unknown,
   source: string,
 ): ModelManifest {
-  const fail = (field: string, problem: string): never => {
-    throw new InvalidDataError(
-      `model manifest ${source}: field "${field}" ${problem}`,
-      { path: source },
-    );
-  };
+  const fail = manifestFailure(source);
   if (typeof value !== 'object' || value === null) {
     fail('(root)', 'must be a JSON object');
   }
@@ -159,7 +158,9 @@ export function validateManifest(
   ) {
     fail('imageShape', 'must be null or a list of integers');
   }
-  validateWeightsField(requireObject(manifest, 'weights', fail), fail);
+  validateWeightsField(requireObject(manifest, 'weights', fail), fail, [
+    'float32',
+  ]);
   return manifest as unknown as ModelManifest;
 }
 
@@ -181,7 +182,7 @@ function validatePreprocessingField(value: unknown, fail: Fail): void {
   }
 }
 
-type Fail = (field: string, problem: string) => never;
+type Fail = ManifestFailure;
 
 function requireObject(
   parent: Record<string, unknown>,
@@ -212,38 +213,4 @@ function requireMatrix(value: unknown, field: string, fail: Fail): void {
         row.every(Number.isFinite),
     );
   if (!isMatrix) fail(field, 'must be a non-empty matrix of finite numbers');
-}
-
-function validateWeightsField(
-  weights: Record<string, unknown>,
-  fail: Fail,
-): void {
-  const file = weights['file'];
-  if (typeof file !== 'string' || !/^[\w.-]+$/.test(file)) {
-    fail('weights.file', 'must be a plain file name in the same folder');
-  }
-  requireInteger(weights['byteLength'], 'weights.byteLength', fail);
-  if (
-    typeof weights['sha256'] !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(weights['sha256'])
-  ) {
-    fail('weights.sha256', 'must be 64 lowercase hex digits');
-  }
-  const tensors = weights['tensors'];
-  if (!Array.isArray(tensors)) fail('weights.tensors', 'must be a list');
-  (tensors as unknown[]).forEach((spec, i) => {
-    const entry = spec as Record<string, unknown>;
-    const shape = entry?.['shape'];
-    if (
-      typeof entry?.['name'] !== 'string' ||
-      entry['dtype'] !== 'float32' ||
-      !Array.isArray(shape) ||
-      !shape.every((d) => Number.isInteger(d) && d > 0)
-    ) {
-      fail(
-        `weights.tensors[${i}]`,
-        'must have a name, dtype "float32" and a shape of positive integers',
-      );
-    }
-  });
 }

@@ -1,4 +1,4 @@
-import { InvalidDataError } from '@fixclust/core';
+import { decodeArrays, manifestFailure } from '@fixclust/core';
 
 import { expectedArrays } from '../expected-arrays.js';
 import { networkShapeOf, type StateStructure } from '../state-arrays.js';
@@ -27,12 +27,7 @@ export function readTensors(
   weights: Uint8Array,
   source: string,
 ): ReadTensors {
-  const fail = (field: string, problem: string): never => {
-    throw new InvalidDataError(
-      `model manifest ${source}: field "${field}" ${problem}`,
-      { path: source },
-    );
-  };
+  const fail = manifestFailure(source);
   let options: ResolvedOptions;
   try {
     options = resolveOptions(manifest.options);
@@ -46,7 +41,13 @@ export function readTensors(
   };
   checkActivations(manifest, options, structure, fail);
   checkShapes(manifest, expectedArrays(options, structure), fail);
-  return { options, structure, arrays: splitWeights(manifest, weights, fail) };
+  // The manifest's validation admits only float32 arrays.
+  const arrays = decodeArrays(manifest.weights.tensors, weights, fail);
+  return {
+    options,
+    structure,
+    arrays: arrays as Map<string, Float32Array>,
+  };
 }
 
 type Fail = (field: string, problem: string) => never;
@@ -122,40 +123,4 @@ function checkShapes(
         `the options describe needs`,
     );
   }
-}
-
-function splitWeights(
-  manifest: ModelManifest,
-  weights: Uint8Array,
-  fail: Fail,
-): Map<string, Float32Array> {
-  const view = new DataView(
-    weights.buffer,
-    weights.byteOffset,
-    weights.byteLength,
-  );
-  const arrays = new Map<string, Float32Array>();
-  let offset = 0;
-  for (const spec of manifest.weights.tensors) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + 4 * size > weights.byteLength) {
-      fail(
-        'weights.tensors',
-        `(${spec.name}) needs more bytes than the weights file has`,
-      );
-    }
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) {
-      data[i] = view.getFloat32(offset + 4 * i, true);
-    }
-    offset += 4 * size;
-    arrays.set(spec.name, data);
-  }
-  if (offset !== weights.byteLength) {
-    fail(
-      'weights.tensors',
-      `covers ${offset} bytes, but the weights file has ${weights.byteLength}`,
-    );
-  }
-  return arrays;
 }
