@@ -48,5 +48,6 @@ Napi::Value Compare(const Napi::CallbackInfo& info);
 Napi::Value Reduce(const Napi::CallbackInfo& info);
 Napi::Value ArgReduce(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);
+Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info);
 
 }  // namespace fixclust

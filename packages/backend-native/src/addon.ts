@@ -81,6 +81,26 @@ export interface NativeAddon {
    * output sizes and each output axis's input stride.
    */
   transpose(x: Float32Array, out: Float32Array, layout: Int32Array): void;
+  /**
+   * Runs one training step of a stack of dense layers (see
+   * `native/training_step.cc` for the argument layout) and returns the
+   * batch's loss before the update. Writes the updated parameters and
+   * moments to the `new*` arrays; the moment lists are empty for SGD.
+   */
+  denseTrainingStep(
+    x: Float32Array,
+    points: Float32Array,
+    params: Float32Array[],
+    firstMoments: Float32Array[],
+    secondMoments: Float32Array[],
+    newParams: Float32Array[],
+    newFirstMoments: Float32Array[],
+    newSecondMoments: Float32Array[],
+    shape: Int32Array,
+    activations: Int32Array,
+    settings: Float64Array,
+    target: Float32Array,
+  ): number;
 }
 
 /** OpenBLAS's description of itself. */
@@ -94,7 +114,7 @@ export interface BlasInfo {
 }
 
 /** Version of the addon's entry points this package calls. */
-export const ADDON_API_VERSION = 1;
+export const ADDON_API_VERSION = 2;
 
 /** Path where `pnpm build` puts the compiled addon. */
 export const DEFAULT_ADDON_PATH = fileURLToPath(

@@ -1,10 +1,12 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { DENSE_TRAINING_STEP_KERNEL } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from './addon.js';
 import { BufferPool } from './buffer-pool.js';
 import { SlotDataStorage } from './data-storage.js';
 import { NATIVE_KERNELS } from './kernels/index.js';
+import { denseTrainingStepKernel } from './kernels/training-step.js';
 
 /** tfjs name of the native backend. */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -88,7 +90,9 @@ export class NativeBackend extends MathBackendCPU {
 
 /**
  * Registers the `native` tfjs backend and its kernels: every kernel the cpu
- * backend has, with the native ones in place of their cpu versions. Does
+ * backend has, with the native ones in place of their cpu versions, and
+ * the fused dense training step (`DENSE_TRAINING_STEP_KERNEL` of
+ * `@fixclust/core`). Does
  * nothing when the backend is already registered; the first addon
  * registered stays in use for the life of the process.
  */
@@ -109,6 +113,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
       kernelFunc: override?.create(cpuKernel) ?? cpuKernel,
     });
   }
+  tf.registerKernel(denseTrainingStepKernel(NATIVE_BACKEND_NAME));
 }
 
 /**
@@ -130,5 +135,8 @@ function exposingInputs(kernelFunc: tf.KernelFunc): tf.KernelFunc {
 
 /** Names of the kernels that run in the addon. */
 export function nativeKernelNames(): string[] {
-  return NATIVE_KERNELS.map((k) => k.kernelName);
+  return [
+    ...NATIVE_KERNELS.map((k) => k.kernelName),
+    DENSE_TRAINING_STEP_KERNEL,
+  ];
 }

@@ -22,6 +22,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ADDON_PATH, loadAddon } from './addon.js';
 
 export { DEFAULT_ADDON_PATH } from './addon.js';
+export {
+  denseStepProducts,
+  measureComputeFloor,
+  type ComputeFloor,
+  type ComputeFloorOptions,
+  type MatMulShape,
+} from './floor.js';
 
 /** Engines behind the native backend; see {@link NativeBackendOptions}. */
 export const NATIVE_ENGINES = ['auto', 'addon', 'tfjs-node'] as const;

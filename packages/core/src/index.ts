@@ -11,5 +11,6 @@ export * from './errors.js';
 export * from './random.js';
 export * from './representatives.js';
 export * from './sparse.js';
+export * from './training-step.js';
 export * from './types.js';
 export * from './validate.js';

@@ -27,6 +27,16 @@ export interface ObjectiveContext {
       >
     >;
   representatives: RepresentativeTensors;
+  /**
+   * Cap of each mapped feature's standard deviation in the
+   * variable-features term; absent means no cap.
+   */
+  deviationTarget?: readonly number[] | undefined;
+  /**
+   * Whether the objective is the autoencoder's reconstruction error alone,
+   * as in the pretraining epochs. Default: false.
+   */
+  reconstructionOnly?: boolean | undefined;
 }
 
 /** The training objective of a batch and its reconstruction term. */
@@ -64,6 +74,10 @@ export function objectiveTerms(
 ): ObjectiveTerms {
   const { options, representatives } = context;
   const { y, code } = network.forwardWithCode(x);
+  if (context.reconstructionOnly === true) {
+    const reconstruction = reconstructionError(network, code, x);
+    return { total: reconstruction, reconstruction };
+  }
   const mixture =
     network.mixture === undefined || options.loss === 'km'
       ? undefined
@@ -76,6 +90,7 @@ export function objectiveTerms(
     y,
     options.lambda,
     options.varianceEpsilon,
+    context.deviationTarget,
   );
   let total = tf.add(clustering, spread) as tf.Scalar;
 
@@ -100,9 +115,15 @@ export function objectiveTerms(
   ) {
     return { total, reconstruction: undefined };
   }
-  const reconstruction = tf.mean(
-    tf.squaredDifference(network.decode(code), x),
-  ) as tf.Scalar;
+  const reconstruction = reconstructionError(network, code, x);
   const weighted = tf.mul(autoencoder.reconstructionWeight, reconstruction);
   return { total: tf.add(total, weighted), reconstruction };
+}
+
+function reconstructionError(
+  network: NetworkVariables,
+  code: tf.Tensor2D,
+  x: tf.Tensor2D,
+): tf.Scalar {
+  return tf.mean(tf.squaredDifference(network.decode(code), x)) as tf.Scalar;
 }

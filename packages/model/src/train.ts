@@ -11,7 +11,7 @@ import {
 import type { ResolvedOptions } from './options.js';
 import { batchTensor, type DataMatrix } from './data.js';
 import type { ObjectiveContext } from './objective.js';
-import { createOptimizer, stepWithTerms } from './training-step.js';
+import { createOptimizer, createStepRunner } from './training-step.js';
 
 export { objective, type ObjectiveContext } from './objective.js';
 export { createOptimizer, trainingStep } from './training-step.js';
@@ -196,19 +196,24 @@ async function trainEpoch(
     aborted,
   });
 
-  for (let start = 0; start < data.nSamples; start += options.batchSize) {
-    if (context.signal?.aborted === true) return outcome(true);
-    const end = Math.min(start + options.batchSize, data.nSamples);
-    const x = batchTensor(data, order, start, end);
-    const step = await stepWithTerms(context, network, optimizer, x, variables);
-    x.dispose();
-    if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
+  const runner = await createStepRunner(context, network, optimizer, variables);
+  try {
+    for (let start = 0; start < data.nSamples; start += options.batchSize) {
+      if (context.signal?.aborted === true) return outcome(true);
+      const end = Math.min(start + options.batchSize, data.nSamples);
+      const x = batchTensor(data, order, start, end);
+      const step = await runner.step(x);
+      x.dispose();
+      if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
 
-    sums.loss += step.loss * (end - start);
-    sums.reconstruction += (step.reconstruction ?? 0) * (end - start);
-    sums.samples += end - start;
-    sums.steps += 1;
-    if (sums.steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+      sums.loss += step.loss * (end - start);
+      sums.reconstruction += (step.reconstruction ?? 0) * (end - start);
+      sums.samples += end - start;
+      sums.steps += 1;
+      if (sums.steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+    }
+  } finally {
+    await runner.finish();
   }
   await yieldToEventLoop();
   return outcome(false);

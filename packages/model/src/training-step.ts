@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { FusedSteps } from './fused-step.js';
 import type { NetworkVariables } from './network/index.js';
 import { objectiveTerms, type ObjectiveContext } from './objective.js';
 import type { ResolvedOptions } from './options.js';
@@ -17,10 +18,61 @@ export function createOptimizer(
     : tf.train.adam(options.learningRate);
 }
 
+/** Loss of a batch before its update, with the reconstruction term. */
+export interface StepOutcome {
+  loss: number;
+  /** Mean squared reconstruction error, with an autoencoder. */
+  reconstruction?: number;
+}
+
+/** Runs the optimizer steps of one training run. */
+export interface StepRunner {
+  /**
+   * `fused`: one call of the backend's fused training step per step.
+   * `graph`: the objective's tfjs operations and the optimizer's update.
+   */
+  readonly kind: 'fused' | 'graph';
+  /** Runs one optimizer step on the batch `x`. */
+  step(x: tf.Tensor2D): Promise<StepOutcome>;
+  /**
+   * Leaves the optimizer's state as the steps made it and frees what the
+   * runner holds. Call once, after the last step.
+   */
+  finish(): Promise<void>;
+}
+
+/**
+ * Creates the step runner of a training run: the backend's fused dense
+ * training step (`DENSE_TRAINING_STEP_KERNEL` of `@fixclust/core`) where
+ * the backend registers it and it covers the network and options, else
+ * the objective's tfjs graph with the optimizer's `minimize`.
+ */
+export async function createStepRunner(
+  context: ObjectiveContext,
+  network: NetworkVariables,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[] = network.variables(),
+): Promise<StepRunner> {
+  const fused = await FusedSteps.create(context, network, optimizer, variables);
+  if (fused !== undefined) {
+    return {
+      kind: 'fused',
+      step: async (x) => ({ loss: await fused.run(x) }),
+      finish: () => fused.finish(),
+    };
+  }
+  return {
+    kind: 'graph',
+    step: (x) => stepWithTerms(context, network, optimizer, x, variables),
+    finish: () => Promise.resolve(),
+  };
+}
+
 /**
  * Runs one optimizer step on the batch `x`: the objective's forward pass,
- * its gradients and the parameter update. Returns the batch's loss before
- * the update.
+ * its gradients and the parameter update, fused into one kernel where the
+ * backend has it (see {@link createStepRunner}). Returns the batch's loss
+ * before the update.
  */
 export async function trainingStep(
   context: ObjectiveContext,
@@ -29,7 +81,12 @@ export async function trainingStep(
   x: tf.Tensor2D,
   variables: tf.Variable[] = network.variables(),
 ): Promise<number> {
-  return (await stepWithTerms(context, network, optimizer, x, variables)).loss;
+  const runner = await createStepRunner(context, network, optimizer, variables);
+  try {
+    return (await runner.step(x)).loss;
+  } finally {
+    await runner.finish();
+  }
 }
 
 /**
@@ -43,7 +100,7 @@ export async function stepWithTerms(
   optimizer: tf.Optimizer,
   x: tf.Tensor2D,
   variables: tf.Variable[],
-): Promise<{ loss: number; reconstruction?: number }> {
+): Promise<StepOutcome> {
   let reconstruction: tf.Scalar | undefined;
   const cost = optimizer.minimize(
     () => {

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { measureComputeFloor } from '@fixclust/backend-native';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { describeWithData } from '../../../../tools/test-data.js';
@@ -74,6 +75,28 @@ describeWithData('fixclust bench --quick', ['usps/usps.h5'], (data) => {
       expect(row.runsCollapsed).not.toBeNull();
       expect(row.runSpread).not.toBeNull();
       expect(row.epochSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it('states the compute floor where the native addon is built', async () => {
+    const deep = record.rows.find((row) => row.method === 'km50')!;
+    let built = true;
+    try {
+      measureComputeFloor({
+        widths: [20, 32, 10],
+        batchSize: 128,
+        nSamples: 1,
+      });
+    } catch {
+      built = false;
+    }
+    if (!built) {
+      expect(deep.floorSeconds).toBeNull();
+      return;
+    }
+    for (const row of record.rows.filter((r) => r.method === 'km50')) {
+      expect(row.floorSeconds).toBeGreaterThan(0);
+      expect(row.floorSeconds!).toBeLessThan(row.epochSeconds!);
     }
   });
 

@@ -17,6 +17,8 @@ import {
   type PresetName,
 } from '@fixclust/model';
 
+import { measureComputeFloor } from '@fixclust/backend-native';
+
 import { backendCandidates } from '../backends.js';
 import { isSparse, loadDataSource, type LoadedData } from '../data-source.js';
 import { labelFreeMeasures } from '../label-free.js';
@@ -43,6 +45,7 @@ interface MethodOutcome {
   runsCollapsed?: number;
   runLabels?: Int32Array[];
   epochSeconds?: number;
+  floorSeconds?: number;
   predictRowsPerSecond?: number;
 }
 
@@ -175,6 +178,8 @@ async function fitDeep(
     epochSeconds: meanEpochSeconds(epochEnds, cell.epochs),
     predictRowsPerSecond: dataset.nSamples / predictSeconds,
   };
+  const floor = epochFloorSeconds(model, dataset.nSamples);
+  if (floor !== undefined) deep.floorSeconds = floor;
   if (preset !== 'km50') return [deep];
   const init: MethodOutcome = {
     method: 'init',
@@ -183,6 +188,32 @@ async function fitDeep(
     warnings: [],
   };
   return [init, deep];
+}
+
+/**
+ * The compute floor of one epoch of the fitted dense network: its matrix
+ * products at the rate OpenBLAS reaches on them, on one thread. Undefined
+ * for the CNN, or where the native addon is not built.
+ */
+function epochFloorSeconds(
+  model: FixedRepresentativeClustering,
+  nSamples: number,
+): number | undefined {
+  const state = model.fittedState;
+  if (state === undefined || model.options.network !== 'mlp') return undefined;
+  const { layers, encoder } = state.weights;
+  const dense = [...(encoder ?? []), ...layers];
+  const widths = [dense[0]!.inputSize, ...dense.map((l) => l.outputSize)];
+  try {
+    return measureComputeFloor({
+      widths,
+      batchSize: model.options.batchSize,
+      nSamples,
+      threads: 1,
+    }).seconds;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -236,6 +267,7 @@ function toRow(
         : spreadOverRuns(dataset.labels, outcome.runLabels),
     fitSeconds: outcome.fitSeconds,
     epochSeconds: outcome.epochSeconds ?? null,
+    floorSeconds: outcome.floorSeconds ?? null,
     predictRowsPerSecond: outcome.predictRowsPerSecond ?? null,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     backend,

@@ -24,6 +24,7 @@ function row(overrides: Partial<BenchRow>): BenchRow {
     runSpread: { mean: metrics, sd: metrics },
     fitSeconds: 1.5,
     epochSeconds: 0.2,
+    floorSeconds: 0.05,
     predictRowsPerSecond: 1000,
     peakRssMiB: 200,
     backend: { name: 'wasm', version: '4.22.0', threads: 1 },
@@ -50,6 +51,15 @@ describe('toMarkdown', () => {
       record([row({ silhouette: null, daviesBouldin: null })]),
     );
     expect(text).toMatch(/\| 0\.450 \(0\.450 ± 0\.450\) \| — \| — \| 1\/10 \|/);
+  });
+
+  it('states the epoch as a multiple of its floor', () => {
+    expect(toMarkdown(record([row({})]))).toContain(
+      '| 0.200 | 4.0× of 0.050 s |',
+    );
+    expect(toMarkdown(record([row({ floorSeconds: null })]))).toContain(
+      '| 0.200 | — |',
+    );
   });
 
   it('shows runs collapsed out of runs', () => {

@@ -80,6 +80,13 @@ export interface BenchRow {
   fitSeconds: number;
   /** Mean seconds per training epoch, for deep presets; null otherwise. */
   epochSeconds: number | null;
+  /**
+   * Compute floor of an epoch: its matrix-product operations at the rate
+   * OpenBLAS reaches on them on one thread of this machine; null for
+   * methods without epochs, the CNN, or where the native addon is not
+   * built.
+   */
+  floorSeconds: number | null;
   /** Rows per second of `predict` on the cell's data; null when none. */
   predictRowsPerSecond: number | null;
   /** Peak resident memory of the process that ran the cell, in MiB. */

@@ -39,6 +39,7 @@ import {
   checkConvolution,
   checkMixtureLoss,
 } from './option-cases.js';
+import { checkStepPaths, STEP_CASES } from './step-paths.js';
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {
@@ -99,6 +100,11 @@ export function describeBackendConformance(
       check(`${loss} loss`, () => checkLoss(loss, tolerance));
       check(`${loss} gradient`, () => checkGradient(loss, tolerance));
       check(`${loss} training step`, () => checkStep(loss, tolerance));
+    }
+    for (const stepCase of STEP_CASES) {
+      check(`step runner against the tfjs graph: ${stepCase.name}`, () =>
+        checkStepPaths(stepCase, tolerance, expectClose),
+      );
     }
     check('variable-features term', () => checkSpread(tolerance));
     check('variable-features on identical rows', checkIdenticalRows);

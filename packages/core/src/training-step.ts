@@ -1,0 +1,54 @@
+import type { ClusteringLoss } from './types.js';
+
+/**
+ * Name of the tfjs kernel a compute backend may register to run a whole
+ * training step of a dense mapping network in one call: the forward pass,
+ * the clustering loss to fixed representatives plus the variable-features
+ * term (and any L2 penalty), the backward pass and the optimizer update.
+ * The model uses it, when the active backend has it, for the networks and
+ * options it covers, and checks it with the backend conformance suite;
+ * every other configuration runs as separate tfjs kernels.
+ *
+ * Inputs, by name: `x` (batch × input width), `points` (the k × d fixed
+ * representatives), `p0 … p(2L-1)` (each layer's weight, `in × out`, then
+ * its bias), and for Adam `m0 …` and `v0 …` (the first and second moments
+ * of each parameter, in the same order). Outputs, in order: the batch's
+ * loss before the update (a scalar), the updated parameters, then for Adam
+ * the updated first and second moments.
+ */
+export const DENSE_TRAINING_STEP_KERNEL = 'FixclustDenseTrainingStep';
+
+/** Attributes of {@link DENSE_TRAINING_STEP_KERNEL}. */
+export interface DenseTrainingStepAttrs {
+  /** Activation of each layer, from the input side. */
+  activations: DenseStepActivation[];
+  loss: ClusteringLoss;
+  /**
+   * Constant added to the batch-mean negative log-likelihood of the
+   * mixture losses (`gmm`, `cmm`); 0 for `km`.
+   */
+  lossConstant: number;
+  /** Weight of the variable-features term. */
+  lambda: number;
+  /** Epsilon inside the variable-features term's square root. */
+  varianceEpsilon: number;
+  /**
+   * Cap on each mapped feature's standard deviation in the
+   * variable-features term, `-lambda · mean_j min(std_j, target_j)`, one
+   * value per feature; empty for no cap.
+   */
+  deviationTarget: number[];
+  /** Weight of `Σ w²` over the layers' weights (not biases); 0 for none. */
+  l2: number;
+  optimizer: 'adam' | 'sgd';
+  learningRate: number;
+  /** Adam's decay rates and epsilon, as tfjs's Adam uses them. */
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Number of this update, from 1, for Adam's bias correction. */
+  step: number;
+}
+
+/** Activations {@link DENSE_TRAINING_STEP_KERNEL} supports. */
+export type DenseStepActivation = 'tanh' | 'relu' | 'sigmoid' | 'linear';

@@ -1,0 +1,190 @@
+import { DENSE_TRAINING_STEP_KERNEL, Random } from '@fixclust/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+import type { Activation } from '../activations.js';
+import { disposeRepresentatives, representativeTensors } from '../losses.js';
+import { initialiseNetwork, NetworkVariables } from '../network/index.js';
+import type { ObjectiveContext } from '../objective.js';
+import { createStepRunner, stepWithTerms } from '../training-step.js';
+
+type Expect = (
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: number,
+) => void;
+
+/** One configuration the backend's step runner is checked on. */
+interface StepCase {
+  name: string;
+  loss: 'km' | 'gmm' | 'cmm';
+  hiddenSizes: number[];
+  hiddenActivation: Activation;
+  optimizer: 'adam' | 'sgd';
+  l2?: number;
+  deviationTarget?: number[];
+}
+
+/**
+ * Configurations that between them reach every branch of a fused training
+ * step: each loss, zero to two hidden layers, each activation, Adam and
+ * SGD, the L2 penalty and a capped variable-features term.
+ */
+export const STEP_CASES: readonly StepCase[] = [
+  {
+    name: 'km, tanh hidden layer, Adam',
+    loss: 'km',
+    hiddenSizes: [6],
+    hiddenActivation: 'tanh',
+    optimizer: 'adam',
+  },
+  {
+    name: 'gmm, two relu layers, L2, Adam',
+    loss: 'gmm',
+    hiddenSizes: [7, 5],
+    hiddenActivation: 'relu',
+    optimizer: 'adam',
+    l2: 0.01,
+  },
+  {
+    name: 'cmm, no hidden layer, SGD',
+    loss: 'cmm',
+    hiddenSizes: [],
+    hiddenActivation: 'tanh',
+    optimizer: 'sgd',
+  },
+  {
+    name: 'km, sigmoid hidden layer, capped spread, Adam',
+    loss: 'km',
+    hiddenSizes: [6],
+    hiddenActivation: 'sigmoid',
+    optimizer: 'adam',
+    deviationTarget: [0.3, 0.5, 0.7],
+  },
+];
+
+const vertex3 = [
+  [1, -1, -1],
+  [-1, 1, -1],
+  [-1, -1, 1],
+];
+
+/** Runs `steps` steps through `step` and returns each batch's loss. */
+async function runSteps(
+  steps: number,
+  batches: tf.Tensor2D[],
+  step: (x: tf.Tensor2D) => Promise<number>,
+): Promise<number[]> {
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    losses.push(await step(batches[s % batches.length]!));
+  }
+  return losses;
+}
+
+/**
+ * Checks that the step runner the backend picks for `stepCase` (its fused
+ * training step when it registers one) gives the losses, weights and
+ * optimizer state of the objective's tfjs graph on the same backend, over
+ * steps split across two runners on one optimizer, as a shared optimizer
+ * sees them across epochs and runs.
+ */
+export async function checkStepPaths(
+  stepCase: StepCase,
+  tolerance: number,
+  expectClose: Expect,
+): Promise<void> {
+  const random = new Random(21);
+  const batches = [0, 1, 2].map(() =>
+    tf.tensor2d(
+      Array.from({ length: 16 }, (_, i) =>
+        Array.from(
+          { length: 5 },
+          (_, j) => (j % 3 === i % 3 ? 1.5 : 0) + random.float() - 0.5,
+        ),
+      ),
+    ),
+  );
+  const weights = initialiseNetwork(
+    {
+      inputSize: 5,
+      hiddenSizes: stepCase.hiddenSizes,
+      outputSize: 3,
+      hiddenActivation: stepCase.hiddenActivation,
+      outputActivation: 'linear',
+    },
+    new Random(8),
+  );
+  const representatives = representativeTensors(vertex3);
+  const context: ObjectiveContext = {
+    options: {
+      loss: stepCase.loss,
+      lambda: 2,
+      varianceEpsilon: 1e-8,
+      l2: stepCase.l2 ?? 0,
+    },
+    representatives,
+    deviationTarget: stepCase.deviationTarget,
+  };
+  const optimizer = () =>
+    stepCase.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.05);
+
+  const graphNetwork = new NetworkVariables(weights);
+  const graphOptimizer = optimizer();
+  const variables = graphNetwork.variables();
+  const graph = await runSteps(
+    5,
+    batches,
+    async (x) =>
+      (await stepWithTerms(context, graphNetwork, graphOptimizer, x, variables))
+        .loss,
+  );
+
+  const network = new NetworkVariables(weights);
+  const runnerOptimizer = optimizer();
+  const losses: number[] = [];
+  let kind = '';
+  for (const steps of [2, 3]) {
+    const runner = await createStepRunner(context, network, runnerOptimizer);
+    kind = runner.kind;
+    losses.push(
+      ...(await runSteps(
+        steps,
+        losses.length === 0 ? batches : [...batches.slice(2), ...batches],
+        async (x) => (await runner.step(x)).loss,
+      )),
+    );
+    await runner.finish();
+  }
+  const fusedKernel = tf.getKernel(DENSE_TRAINING_STEP_KERNEL, tf.getBackend());
+  expect(kind).toBe(fusedKernel === undefined ? 'graph' : 'fused');
+
+  expectClose(losses, graph, tolerance);
+  const read = async (n: NetworkVariables) =>
+    (await n.read()).layers.flatMap((l) => [l.weight, l.bias]);
+  const expected = await read(graphNetwork);
+  (await read(network)).forEach((values, i) =>
+    expectClose(values, expected[i]!, tolerance),
+  );
+  const state = async (o: tf.Optimizer) => {
+    const named = await o.getWeights();
+    const values = await Promise.all(named.map((w) => w.tensor.data()));
+    // The first entry, the step count, is a new tensor; the rest are the
+    // optimizer's own variables.
+    named[0]!.tensor.dispose();
+    return values;
+  };
+  const expectedState = await state(graphOptimizer);
+  const actualState = await state(runnerOptimizer);
+  expect(actualState).toHaveLength(expectedState.length);
+  actualState.forEach((values, i) =>
+    expectClose(values, expectedState[i]!, tolerance),
+  );
+
+  tf.dispose(batches);
+  graphNetwork.dispose();
+  network.dispose();
+  graphOptimizer.dispose();
+  runnerOptimizer.dispose();
+  disposeRepresentatives(representatives);
+}

@@ -1,0 +1,231 @@
+import {
+  DENSE_TRAINING_STEP_KERNEL,
+  type DenseTrainingStepAttrs,
+} from '@fixclust/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { logGammaOfHalfInteger } from './losses.js';
+import type { NetworkVariables } from './network/index.js';
+import type { ObjectiveContext } from './objective.js';
+
+/**
+ * Runs training steps through the active backend's
+ * {@link DENSE_TRAINING_STEP_KERNEL}: one kernel call per step instead of
+ * the ~200 of the tfjs graph, with the optimizer's moments carried between
+ * calls as tensors. The optimizer's own state is read when the runner is
+ * created and written back by {@link FusedSteps.finish}, so an optimizer
+ * shared across runs continues exactly where the runner left it.
+ */
+export class FusedSteps {
+  private moments: tf.Tensor[];
+  /** Moments still owned by the optimizer, which the runner must not free. */
+  private borrowed: boolean;
+  private step: number;
+
+  private constructor(
+    private readonly context: ObjectiveContext,
+    private readonly variables: tf.Variable[],
+    private readonly optimizer: tf.Optimizer,
+    private readonly attrs: Omit<DenseTrainingStepAttrs, 'step'>,
+    state: OptimizerState,
+  ) {
+    this.moments = state.moments;
+    this.borrowed = state.moments.length > 0;
+    this.step = state.iterations;
+  }
+
+  /**
+   * Returns a runner when the active backend registers the fused kernel
+   * and the training covers only what it computes: a plain stack of dense
+   * layers with every variable trained, fixed representatives, no
+   * autoencoder, the clustering objective (not reconstruction alone), and
+   * tfjs's Adam or SGD optimizer. Returns undefined
+   * otherwise, and the caller runs the tfjs graph.
+   */
+  static async create(
+    context: ObjectiveContext,
+    network: NetworkVariables,
+    optimizer: tf.Optimizer,
+    variables: tf.Variable[],
+  ): Promise<FusedSteps | undefined> {
+    if (tf.getKernel(DENSE_TRAINING_STEP_KERNEL, tf.getBackend()) === undefined)
+      return undefined;
+    const { network: layers } = network;
+    const { options } = context;
+    const plain =
+      network.mixture === undefined &&
+      layers.convolutions.length === 0 &&
+      layers.encoder.length === 0 &&
+      layers.decoder.length === 0 &&
+      layers.layers.length > 0 &&
+      context.reconstructionOnly !== true &&
+      (options.autoencoder === undefined || options.autoencoder.depth === 0);
+    const all = network.variables();
+    const everyVariable =
+      variables.length === all.length &&
+      variables.every((variable, i) => variable === all[i]);
+    const settings = optimizerSettings(optimizer);
+    if (!plain || !everyVariable || settings === undefined) return undefined;
+
+    const [k, d] = context.representatives.points.shape;
+    const attrs: Omit<DenseTrainingStepAttrs, 'step'> = {
+      activations: layers.layers.map((layer) => layer.activation),
+      loss: options.loss,
+      lossConstant: negativeLogLikelihoodConstant(options.loss, k, d),
+      lambda: options.lambda,
+      varianceEpsilon: options.varianceEpsilon,
+      deviationTarget: [...(context.deviationTarget ?? [])],
+      l2: options.l2 ?? 0,
+      ...settings,
+    };
+    const state = await readOptimizerState(optimizer, variables.length);
+    return new FusedSteps(context, variables, optimizer, attrs, state);
+  }
+
+  /** Runs one step on the batch `x` and returns its loss before the update. */
+  async run(x: tf.Tensor2D): Promise<number> {
+    const adam = this.attrs.optimizer === 'adam';
+    if (adam && this.moments.length === 0) {
+      this.moments = [...this.variables, ...this.variables].map((v) =>
+        tf.zerosLike(v),
+      );
+    }
+    const inputs: tf.NamedTensorMap = {
+      x,
+      points: this.context.representatives.points,
+    };
+    const count = this.variables.length;
+    this.variables.forEach((variable, p) => {
+      inputs[`p${p}`] = variable;
+      if (!adam) return;
+      inputs[`m${p}`] = this.moments[p]!;
+      inputs[`v${p}`] = this.moments[count + p]!;
+    });
+    this.step += 1;
+    const attrs = { ...this.attrs, step: this.step };
+    const outputs = tf
+      .engine()
+      .runKernel(
+        DENSE_TRAINING_STEP_KERNEL,
+        inputs,
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+
+    const [loss, ...rest] = outputs as [tf.Scalar, ...tf.Tensor[]];
+    this.variables.forEach((variable, p) => variable.assign(rest[p]!));
+    tf.dispose(rest.slice(0, count));
+    if (adam) {
+      if (!this.borrowed) tf.dispose(this.moments);
+      this.moments = rest.slice(count);
+      this.borrowed = false;
+    }
+    const value = (await loss.data())[0]!;
+    loss.dispose();
+    return value;
+  }
+
+  /**
+   * Writes the step count and moments back into the optimizer and frees
+   * the runner's tensors. Call once, after the last step.
+   */
+  async finish(): Promise<void> {
+    if (this.attrs.optimizer === 'adam' && !this.borrowed) {
+      const previous = await this.optimizer.getWeights();
+      tf.dispose(previous.map((weight) => weight.tensor));
+      const names = this.variables.map((v) => v.name);
+      const iterations = tf.scalar(this.step, 'int32');
+      await this.optimizer.setWeights([
+        { name: 'iter', tensor: iterations },
+        ...names.map((name, p) => ({
+          name: `${name}/m`,
+          tensor: this.moments[p]!,
+        })),
+        ...names.map((name, p) => ({
+          name: `${name}/v`,
+          tensor: this.moments[names.length + p]!,
+        })),
+      ]);
+      // The optimizer wrapped each moment in a variable of its own.
+      tf.dispose([iterations, ...this.moments]);
+    } else if (this.attrs.optimizer === 'sgd') {
+      const previous = await this.optimizer.getWeights();
+      tf.dispose(previous.map((weight) => weight.tensor));
+      const iterations = tf.scalar(this.step, 'int32');
+      await this.optimizer.setWeights([{ name: 'iter', tensor: iterations }]);
+      iterations.dispose();
+    }
+    this.moments = [];
+    this.borrowed = false;
+  }
+}
+
+type OptimizerSettings = Pick<
+  DenseTrainingStepAttrs,
+  'optimizer' | 'learningRate' | 'beta1' | 'beta2' | 'epsilon'
+>;
+
+/** Reads tfjs's Adam or SGD settings; undefined for any other optimizer. */
+function optimizerSettings(
+  optimizer: tf.Optimizer,
+): OptimizerSettings | undefined {
+  const config = optimizer.getConfig() as Record<string, number>;
+  // By class name: tfjs's momentum optimizer is a subclass of its SGD.
+  const name = optimizer.getClassName();
+  if (name === 'Adam') {
+    return {
+      optimizer: 'adam',
+      learningRate: config['learningRate']!,
+      beta1: config['beta1']!,
+      beta2: config['beta2']!,
+      epsilon: config['epsilon']!,
+    };
+  }
+  if (name === 'SGD') {
+    return {
+      optimizer: 'sgd',
+      learningRate: config['learningRate']!,
+      beta1: 0,
+      beta2: 0,
+      epsilon: 0,
+    };
+  }
+  return undefined;
+}
+
+interface OptimizerState {
+  iterations: number;
+  /** First moments then second moments, or none before the first step. */
+  moments: tf.Tensor[];
+}
+
+async function readOptimizerState(
+  optimizer: tf.Optimizer,
+  count: number,
+): Promise<OptimizerState> {
+  const [iterations, ...moments] = await optimizer.getWeights();
+  const step = (await iterations!.tensor.data())[0]!;
+  iterations!.tensor.dispose();
+  return {
+    iterations: step,
+    moments: moments.length === 2 * count ? moments.map((m) => m.tensor) : [],
+  };
+}
+
+/**
+ * The constant of the mixture losses' negative log-likelihood: `log k +
+ * (d / 2) log 2π` for `gmm`, `log k` minus the Cauchy normaliser for `cmm`,
+ * 0 for `km`.
+ */
+function negativeLogLikelihoodConstant(
+  loss: DenseTrainingStepAttrs['loss'],
+  k: number,
+  d: number,
+): number {
+  if (loss === 'km') return 0;
+  if (loss === 'gmm') return Math.log(k) + (d / 2) * Math.log(2 * Math.PI);
+  const logNormaliser =
+    logGammaOfHalfInteger(1 + d) -
+    logGammaOfHalfInteger(1) -
+    (d / 2) * Math.log(Math.PI);
+  return Math.log(k) - logNormaliser;
+}
