@@ -1,40 +1,43 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import {
-  assertIntegerInRange,
-  Random,
-  selectBackend,
-  type Dataset,
-} from '@fixclust/core';
-import {
-  loadDataset,
-  sampleDataset,
-  type DatasetName,
-} from '@fixclust/datasets';
+  BASELINE_FORMAT,
+  BASELINE_MANIFEST_FILE,
+  loadBaseline,
+  type BaselineData,
+  type FittedBaseline,
+} from '@fixclust/baselines';
+import { InvalidParameterError, selectBackend } from '@fixclust/core';
 import { loadModel } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
+import {
+  isSparse,
+  loadDataSource,
+  type DataSourceOptions,
+  type LoadedData,
+} from './data-source.js';
 import type { Output } from './output.js';
 import { loadPlugins } from './plugins.js';
 import { formatBackend } from './report.js';
 
 /** Options of `fixclust predict` and `fixclust transform`. */
-export interface PredictCommandOptions {
+export interface PredictCommandOptions extends DataSourceOptions {
   model: string;
-  dataset: DatasetName;
-  data?: string;
   out?: string;
   proba?: boolean;
   backend?: string;
-  limit?: number;
   seed?: number;
   plugin?: string[];
 }
 
 /**
  * Runs `fixclust predict` (cluster labels, and posteriors with `--proba`)
- * or `fixclust transform` (mapped coordinates) with a saved model, writing
- * CSV to `--out` or to stdout.
+ * or `fixclust transform` (mapped coordinates) with a saved model or a
+ * saved baseline (k-means and mixtures predict, PCA transforms), on a
+ * named data set or a user's CSV or NPY file, writing CSV to `--out` or to
+ * stdout.
  */
 export async function predictCommand(
   mode: 'predict' | 'transform',
@@ -42,8 +45,13 @@ export async function predictCommand(
   output: Output,
 ): Promise<number> {
   await loadPlugins(options.plugin ?? []);
-  const model = await loadModel(options.model);
-  const dataset = await loadRows(options);
+  const baseline = await readBaselineKind(options.model);
+  const fitted =
+    baseline === undefined
+      ? await loadModel(options.model)
+      : await loadBaseline(options.model);
+  const seed = options.seed ?? 0;
+  const dataset = await loadDataSource(options, seed, output);
   const selection = await selectBackend({
     candidates: backendCandidates(options.backend),
     backend: options.backend,
@@ -54,15 +62,17 @@ export async function predictCommand(
   );
 
   const csv =
-    mode === 'transform'
-      ? matrixCsv('dim', await model.transform(dataset), dataset)
-      : labelsCsv(
-          await model.predict(dataset),
-          options.proba === true
-            ? await model.predictProba(dataset)
-            : undefined,
-          model.options.nClusters,
-        );
+    'kind' in fitted
+      ? baselineCsv(mode, fitted, dataset, options.proba === true)
+      : mode === 'transform'
+        ? matrixCsv('dim', await fitted.transform(dataset), dataset.nSamples)
+        : labelsCsv(
+            await fitted.predict(dataset),
+            options.proba === true
+              ? await fitted.predictProba(dataset)
+              : undefined,
+            fitted.options.nClusters,
+          );
   if (options.out === undefined) {
     output.log(csv.trimEnd());
   } else {
@@ -72,12 +82,70 @@ export async function predictCommand(
   return 0;
 }
 
-async function loadRows(options: PredictCommandOptions): Promise<Dataset> {
-  const dataset = await loadDataset(options.dataset, { path: options.data });
-  if (options.limit === undefined) return dataset;
-  assertIntegerInRange('--limit', options.limit, 1);
-  if (options.limit >= dataset.nSamples) return dataset;
-  return sampleDataset(dataset, options.limit, new Random(options.seed ?? 0));
+/**
+ * Returns the kind of the baseline saved in `directory`, or undefined when
+ * its manifest is not a baseline's (then it is read as a deep model, whose
+ * loader reports what is wrong with it).
+ */
+async function readBaselineKind(
+  directory: string,
+): Promise<string | undefined> {
+  let manifest: unknown;
+  try {
+    const text = await readFile(
+      join(directory, BASELINE_MANIFEST_FILE),
+      'utf8',
+    );
+    manifest = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const fields = manifest as { format?: unknown; kind?: unknown };
+  if (fields.format !== BASELINE_FORMAT) return undefined;
+  return typeof fields.kind === 'string' ? fields.kind : 'unknown';
+}
+
+function baselineCsv(
+  mode: 'predict' | 'transform',
+  fitted: FittedBaseline,
+  dataset: LoadedData,
+  proba: boolean,
+): string {
+  const data: BaselineData = isSparse(dataset) ? dataset.x : dataset;
+  if (fitted.kind === 'pca') {
+    if (mode === 'predict') {
+      throw new InvalidParameterError(
+        'model',
+        fitted.kind,
+        'a saved PCA maps rows and assigns no clusters; use fixclust transform',
+      );
+    }
+    const mapped = fitted.transform(data);
+    return matrixCsv('pc', mapped.x, dataset.nSamples);
+  }
+  if (mode === 'transform') {
+    throw new InvalidParameterError(
+      'model',
+      fitted.kind,
+      `a saved ${fitted.kind} model assigns clusters and maps nothing; ` +
+        'use fixclust predict',
+    );
+  }
+  if (proba && fitted.kind !== 'gaussian-mixture') {
+    throw new InvalidParameterError(
+      'proba',
+      true,
+      '--proba needs a Gaussian mixture; k-means assigns no probabilities',
+    );
+  }
+  const labels = fitted.predict(data);
+  const probabilities =
+    proba && fitted.kind === 'gaussian-mixture'
+      ? Float32Array.from(fitted.predictProba(data))
+      : undefined;
+  const k =
+    fitted.kind === 'gaussian-mixture' ? fitted.nComponents : fitted.nClusters;
+  return labelsCsv(labels, probabilities, k);
 }
 
 function labelsCsv(
@@ -101,14 +169,14 @@ function labelsCsv(
   return `${lines.join('\n')}\n`;
 }
 
-function matrixCsv(prefix: string, values: Float32Array, dataset: Dataset) {
-  const width = values.length / dataset.nSamples;
+function matrixCsv(prefix: string, values: Float32Array, nSamples: number) {
+  const width = values.length / nSamples;
   const header = [
     'index',
     ...Array.from({ length: width }, (_, j) => `${prefix}${j}`),
   ];
   const lines = [header.join(',')];
-  for (let i = 0; i < dataset.nSamples; i++) {
+  for (let i = 0; i < nSamples; i++) {
     const row = Array.from(values.subarray(i * width, (i + 1) * width), (v) =>
       v.toPrecision(7),
     );

@@ -2,12 +2,7 @@ import { createRequire } from 'node:module';
 
 import { FixclustError } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
-import {
-  Command,
-  CommanderError,
-  InvalidArgumentError,
-  Option,
-} from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 import {
   benchCellCommand,
@@ -164,14 +159,22 @@ function buildProgram(
       .description(description)
       .requiredOption(
         '--model <dir>',
-        'folder of a saved model (run --out DIR writes DIR/model)',
+        'folder of a saved model (run --out DIR writes DIR/model) or of a saved baseline',
       )
-      .addOption(
-        new Option('--dataset <name>', 'data set to read')
-          .choices(DATASET_NAMES)
-          .default('mnist'),
+      .option(
+        '--dataset <name|file>',
+        `data set to read: ${DATASET_NAMES.join(', ')}, or a CSV or NPY file`,
+        'mnist',
       )
-      .option('--data <path>', 'file or folder of the data set')
+      .option('--data <path>', 'file or folder of a named data set')
+      .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
+      .option('--header', 'the CSV file has a header row (default: detected)')
+      .option('--no-header', 'the CSV file has no header row')
+      .option(
+        '--label-column <name|n>',
+        'CSV column of the labels, by name or 1-based index; left out of the features',
+      )
+      .option('--labels <file>', 'NPY file of labels for an NPY data file')
       .option('--out <file>', 'write CSV to this file instead of stdout')
       .option(
         '--limit <n>',
