@@ -74,16 +74,25 @@ export function batchTensor(
 
 /**
  * Calls `body` with consecutive chunks of at most `chunkSize` rows as
- * tensors, disposing each chunk afterwards.
+ * tensors, disposing each chunk afterwards. Dense chunks are views of
+ * `data.x`. Sparse chunks are densified into one buffer that every chunk
+ * reuses, so a pass over the data allocates one chunk of dense memory
+ * however many chunks it has.
  */
 export async function forEachChunk(
   data: DataMatrix,
   chunkSize: number,
   body: (x: tf.Tensor2D, start: number) => Promise<void>,
 ): Promise<void> {
+  const buffer = isCsrMatrix(data.x)
+    ? new Float32Array(Math.min(chunkSize, data.nSamples) * data.nFeatures)
+    : undefined;
   for (let start = 0; start < data.nSamples; start += chunkSize) {
     const end = Math.min(start + chunkSize, data.nSamples);
-    const x = chunkTensor(data, start, end);
+    // tfjs's cpu backend (4.22), which the native backend builds on, keeps
+    // a reference to `buffer` rather than a copy, so `x` must be disposed
+    // before the next chunk overwrites it.
+    const x = chunkTensor(data, start, end, buffer);
     try {
       await body(x, start);
     } finally {
@@ -92,17 +101,20 @@ export async function forEachChunk(
   }
 }
 
-function chunkTensor(data: DataMatrix, start: number, end: number) {
+function chunkTensor(
+  data: DataMatrix,
+  start: number,
+  end: number,
+  buffer: Float32Array | undefined,
+): tf.Tensor2D {
   const shape: [number, number] = [end - start, data.nFeatures];
+  const size = shape[0] * shape[1];
   if (!isCsrMatrix(data.x)) {
-    const values = data.x.subarray(
-      start * data.nFeatures,
-      end * data.nFeatures,
-    );
+    const values = data.x.subarray(start * shape[1], end * shape[1]);
     return tf.tensor2d(values, shape);
   }
-  const rows = Int32Array.from({ length: end - start }, (_, i) => start + i);
-  const values = new Float32Array(shape[0] * shape[1]);
+  const values = buffer!.subarray(0, size);
+  const rows = Int32Array.from({ length: shape[0] }, (_, i) => start + i);
   densifyRows(data.x, rows, 0, rows.length, values);
   return tf.tensor2d(values, shape);
 }
