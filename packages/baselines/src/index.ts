@@ -22,6 +22,11 @@ export {
 } from './gaussian-mixture.js';
 export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export {
+  miniBatchKMeans,
+  type MiniBatchKMeansOptions,
+  type MiniBatchKMeansResult,
+} from './mini-batch-kmeans.js';
+export {
   CollapsedComponentError,
   type CollapseAction,
   type CollapsedComponent,

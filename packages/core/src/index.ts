@@ -11,6 +11,8 @@ export * from './errors.js';
 export * from './random.js';
 export * from './representatives.js';
 export * from './sparse.js';
+export * from './stream.js';
+export * from './stream-batches.js';
 export * from './training-step.js';
 export * from './types.js';
 export * from './validate.js';

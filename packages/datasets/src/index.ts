@@ -1,12 +1,20 @@
 /**
  * Loaders for the MNIST (IDX files) and USPS (HDF5) handwritten digits as
  * dense float32 matrices, the 20 Newsgroups texts as TF-IDF vectors, a
- * TF-IDF vectorizer, and seeded row sampling.
+ * TF-IDF vectorizer, and seeded row sampling. NPY and CSV files can also
+ * be read in blocks of rows, as streaming data sets.
  *
  * @packageDocumentation
  */
 export { DATASET_SPLITS, DIGIT_CLASSES, type DatasetSplit } from './digits.js';
 export { loadCsv, parseCsv } from './files/csv.js';
+export { convertCsvToNpy, type CsvConversion } from './files/csv-convert.js';
+export {
+  defaultCsvCacheDirectory,
+  openCsvStream,
+  type CsvStream,
+  type CsvStreamOptions,
+} from './files/csv-stream.js';
 export type { CsvOptions } from './files/csv-options.js';
 export type { DecimalSeparator } from './files/decimal.js';
 export {
@@ -22,6 +30,12 @@ export {
   type NpyArray,
   type NpyDatasetOptions,
 } from './files/npy.js';
+export {
+  openNpyStream,
+  type NpyStream,
+  type NpyStreamOptions,
+} from './files/npy-stream.js';
+export { NpyRowWriter, encodeNpyHeader } from './files/npy-writer.js';
 export type { UserDataset } from './files/user-dataset.js';
 export {
   parseIdx,

@@ -119,7 +119,11 @@ export async function loadNpyDataset(
   return dataset;
 }
 
-function badDataShape(
+/**
+ * Builds the error for a data array that is not one sample per row in 2
+ * or more dimensions, none of them empty.
+ */
+export function badDataShape(
   path: string,
   shape: readonly number[],
 ): InvalidDataError {
@@ -136,7 +140,7 @@ function badDataShape(
 }
 
 /** Reads a 1-dimensional label array with exact values (float64). */
-async function loadNpyLabels(
+export async function loadNpyLabels(
   path: string,
   nSamples: number,
   dataPath: string,
@@ -205,7 +209,7 @@ function decodeNpy<T extends FloatArrayConstructor>(
  * Returns the number of elements, after checking that the file contains
  * exactly their bytes after the header.
  */
-function checkDataLength(
+export function checkDataLength(
   fileLength: number,
   header: NpyHeader,
   path: string,

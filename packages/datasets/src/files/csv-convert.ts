@@ -1,0 +1,374 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+import {
+  FixclustError,
+  InvalidDataError,
+  InvalidParameterError,
+} from '@fixclust/core';
+import { CsvError, parse } from 'csv-parse';
+
+import { fileError } from '../files.js';
+import { encodeTextClassLabels } from './class-labels.js';
+import {
+  DETECTED_DELIMITERS,
+  LINE_BREAKS,
+  detectDelimiter,
+  sampleLines,
+} from './csv-dialect.js';
+import { checkCsvOptions, type CsvOptions } from './csv-options.js';
+import { isNonFiniteText, parseDecimal } from './decimal.js';
+import { NpyRowWriter } from './npy-writer.js';
+
+/** Shape, labels and names found by a CSV conversion. */
+export interface CsvConversion {
+  nSamples: number;
+  nFeatures: number;
+  /** Label of each sample, with a label column: 0 … C − 1. */
+  labels?: Int32Array;
+  /** Original class value of each label, in the order `parseCsv` uses. */
+  classNames?: string[];
+  /** Names of the feature columns, from a header row. */
+  featureNames?: string[];
+}
+
+/** Bytes of the file start read to detect the delimiter. */
+const SAMPLE_BYTES = 64 * 1024;
+/** Rows buffered before they are written to the NPY file. */
+const WRITE_ROWS = 4096;
+
+/**
+ * Converts a CSV file of numbers to a float32 NPY file in one streaming
+ * pass, so that neither the text nor the matrix is held in memory. Only
+ * one label index per row (4 bytes) and the distinct class values are.
+ *
+ * Cells are read as {@link parseCsv} reads them: the same delimiter
+ * detection (on the first 20 lines), header detection, label column,
+ * decimal mark and checks, so the NPY file holds the `x` that `parseCsv`
+ * returns and the result its labels, class names and feature names.
+ * Errors give the place as `path:line`.
+ *
+ * @throws InvalidParameterError for invalid options or a label column that
+ *   is not in the file.
+ * @throws InvalidDataError naming the file and line for an empty file, a
+ *   row with another number of fields than the first, a cell that is not
+ *   a finite float32 number, an empty label, or malformed quoting.
+ */
+export async function convertCsvToNpy(
+  csvPath: string,
+  npyPath: string,
+  options: CsvOptions = {},
+): Promise<CsvConversion> {
+  const checked = checkCsvOptions(options);
+  const sample = await readSample(csvPath);
+  const separator = checked.decimalSeparator;
+  const candidates = DETECTED_DELIMITERS.filter((char) => char !== separator);
+  const delimiter =
+    checked.delimiter ??
+    detectDelimiter(sampleLines(sample), candidates) ??
+    candidates[candidates.length - 1] ??
+    ',';
+
+  const rows = new CsvRowSink(csvPath, checked);
+  const input = createReadStream(csvPath);
+  try {
+    for await (const { record, info } of readRecords(input, delimiter)) {
+      await rows.add(record, info.lines, npyPath);
+    }
+  } catch (error) {
+    input.destroy();
+    await rows.abandon();
+    if (FixclustError.isInstance(error) || !(error instanceof CsvError)) {
+      throw error;
+    }
+    throw new InvalidDataError(
+      `${csvPath}:${error['lines'] ?? '?'}: ${csvPath} has malformed ` +
+        `quoting (${error.message}); a quoted field must start and end ` +
+        `with ", and a " inside it must be doubled`,
+      { cause: error, path: csvPath },
+    );
+  }
+  return rows.finish();
+}
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+function readRecords(
+  input: ReadStream,
+  delimiter: string,
+): AsyncIterable<ParsedRecord> {
+  const parser = parse({
+    bom: true,
+    delimiter,
+    record_delimiter: LINE_BREAKS,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+  });
+  input.on('error', (error) => parser.destroy(error));
+  return input.pipe(parser) as AsyncIterable<ParsedRecord>;
+}
+
+/**
+ * Reads the start of the file as text.
+ *
+ * @throws InvalidDataError naming the file when it is missing, empty,
+ *   UTF-16 or not UTF-8.
+ */
+async function readSample(path: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = new Uint8Array(SAMPLE_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+      bytes = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw fileError(error, path, 'CSV file');
+  }
+
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) {
+    throw new InvalidDataError(
+      `CSV file ${path} is UTF-16 text (it starts with a UTF-16 byte order ` +
+        `mark); save it as UTF-8`,
+      { path },
+    );
+  }
+  let text: string;
+  try {
+    // `stream` keeps a character cut by the end of the sample from failing.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, {
+      stream: true,
+    });
+  } catch (error) {
+    throw new InvalidDataError(
+      `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
+        `save it as UTF-8`,
+      { cause: error, path },
+    );
+  }
+  if (text.trim() === '') {
+    throw new InvalidDataError(
+      `${path}:1:1: ${path} is empty; expected rows of numbers separated ` +
+        `by a delimiter such as a comma`,
+      { path },
+    );
+  }
+  return text;
+}
+
+/** Column layout fixed by the first record. */
+interface Columns {
+  nColumns: number;
+  labelIndex: number | undefined;
+  names: string[] | undefined;
+  nFeatures: number;
+}
+
+/**
+ * Turns records into float32 rows written to an NPY file, and label cells
+ * into first-seen class indices.
+ */
+class CsvRowSink {
+  private columns: Columns | undefined;
+  private writer: NpyRowWriter | undefined;
+  private buffer = new Float32Array(0);
+  private buffered = 0;
+  private nRows = 0;
+  private firstLine = 0;
+  private labelIndices = new Int32Array(1024);
+  private readonly classes = new Map<string, number>();
+
+  constructor(
+    private readonly path: string,
+    private readonly options: ReturnType<typeof checkCsvOptions>,
+  ) {}
+
+  async add(record: string[], line: number, npyPath: string): Promise<void> {
+    const cells = record.map((cell) => cell.trim());
+    if (this.columns === undefined) {
+      this.columns = this.readLayout(cells, line);
+      this.firstLine = line;
+      this.buffer = new Float32Array(WRITE_ROWS * this.columns.nFeatures);
+      this.writer = await NpyRowWriter.create(npyPath, this.columns.nFeatures);
+      if (this.columns.names !== undefined) return;
+    }
+    this.readRow(this.columns, cells, line);
+    if (this.buffered === this.buffer.length) await this.flush();
+  }
+
+  async finish(): Promise<CsvConversion> {
+    const columns = this.columns;
+    if (columns === undefined || this.nRows === 0) {
+      await this.abandon();
+      const problem =
+        columns === undefined
+          ? 'contains no data rows'
+          : 'contains a header row but no data rows';
+      throw new InvalidDataError(`${this.path}: ${this.path} ${problem}`, {
+        path: this.path,
+      });
+    }
+    await this.flush();
+    await this.writer!.close();
+
+    const result: CsvConversion = {
+      nSamples: this.nRows,
+      nFeatures: columns.nFeatures,
+    };
+    if (columns.labelIndex !== undefined) Object.assign(result, this.labels());
+    if (columns.names !== undefined) {
+      result.featureNames = columns.names.filter(
+        (_, i) => i !== columns.labelIndex,
+      );
+    }
+    return result;
+  }
+
+  /** Closes the NPY file after a failure; the caller removes it. */
+  async abandon(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.close().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    await this.writer!.append(this.buffer.subarray(0, this.buffered));
+    this.buffered = 0;
+  }
+
+  private readLayout(cells: string[], line: number): Columns {
+    const { header, labelColumn, decimalSeparator } = this.options;
+    let labelIndex: number | undefined;
+    if (typeof labelColumn === 'number') {
+      if (labelColumn > cells.length) {
+        throw new InvalidParameterError(
+          'labelColumn',
+          labelColumn,
+          `${this.path}:${line}: label column ${labelColumn} does not ` +
+            `exist: the first row of ${this.path} has ${cells.length} ` +
+            `fields; pass an index from 1 to ${cells.length} or a header name`,
+        );
+      }
+      labelIndex = labelColumn - 1;
+    }
+    const looksLikeHeader = cells.every(
+      (cell, i) =>
+        i === labelIndex ||
+        (parseDecimal(cell, decimalSeparator) === undefined &&
+          !isNonFiniteText(cell)),
+    );
+    const hasHeader =
+      header === true ||
+      (header === 'auto' &&
+        (typeof labelColumn === 'string' || looksLikeHeader));
+    if (typeof labelColumn === 'string') {
+      labelIndex = this.findLabelName(labelColumn, cells, line);
+    }
+
+    const nFeatures = cells.length - (labelIndex === undefined ? 0 : 1);
+    if (nFeatures === 0) {
+      throw new InvalidDataError(
+        `${this.path}:${line}: ${this.path} has no feature column besides ` +
+          `the label column; pass a file with at least one numeric column`,
+        { path: this.path },
+      );
+    }
+    const names = hasHeader ? cells : undefined;
+    return { nColumns: cells.length, labelIndex, names, nFeatures };
+  }
+
+  private findLabelName(name: string, cells: string[], line: number): number {
+    const wanted = name.trim();
+    const matches = cells.flatMap((cell, i) => (cell === wanted ? [i] : []));
+    if (matches.length === 1) return matches[0]!;
+    const problem =
+      matches.length === 0
+        ? `is not in the header, whose columns are ` +
+          `${cells.map((cell) => JSON.stringify(cell)).join(', ')}; pass ` +
+          `one of these names or a 1-based column index`
+        : `matches fields ${matches.map((i) => i + 1).join(' and ')} of ` +
+          `the header; pass the 1-based index of one of them`;
+    throw new InvalidParameterError(
+      'labelColumn',
+      name,
+      `${this.path}:${line}: label column ${JSON.stringify(name)} ${problem}`,
+    );
+  }
+
+  private readRow(columns: Columns, cells: string[], line: number): void {
+    if (cells.length !== columns.nColumns) {
+      throw new InvalidDataError(
+        `${this.path}:${line}: this row has ${cells.length} fields, but ` +
+          `the first row (line ${this.firstLine}) has ${columns.nColumns}; ` +
+          `every row of ${this.path} needs the same number of fields`,
+        { path: this.path },
+      );
+    }
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      if (i === columns.labelIndex) {
+        this.addLabel(cell, i, line);
+      } else {
+        this.buffer[this.buffered++] = this.parseCell(cell, i, line);
+      }
+    }
+    this.nRows++;
+  }
+
+  private parseCell(cell: string, field: number, line: number): number {
+    const value = parseDecimal(cell, this.options.decimalSeparator);
+    const rounded = value === undefined ? Number.NaN : Math.fround(value);
+    if (Number.isFinite(rounded)) return rounded;
+    const problem =
+      value === undefined
+        ? `contains ${JSON.stringify(cell)}, which is not a finite number; ` +
+          `every column except the label column must be numeric, with no ` +
+          `empty cells, NaN or infinities`
+        : `contains ${JSON.stringify(cell)}, outside the float32 range ` +
+          `(magnitude up to 3.4e38); rescale this column`;
+    throw new InvalidDataError(
+      `${this.path}:${line}: field ${field + 1} ${problem}`,
+      { path: this.path },
+    );
+  }
+
+  private addLabel(cell: string, field: number, line: number): void {
+    if (cell === '') {
+      throw new InvalidDataError(
+        `${this.path}:${line}: label field ${field + 1} is empty, but every ` +
+          `row needs a class value in the label column`,
+        { path: this.path },
+      );
+    }
+    let index = this.classes.get(cell);
+    if (index === undefined) {
+      index = this.classes.size;
+      this.classes.set(cell, index);
+    }
+    if (this.nRows === this.labelIndices.length) {
+      const grown = new Int32Array(this.labelIndices.length * 2);
+      grown.set(this.labelIndices);
+      this.labelIndices = grown;
+    }
+    this.labelIndices[this.nRows] = index;
+  }
+
+  /** Renumbers first-seen class indices in the class order of parseCsv. */
+  private labels(): Pick<CsvConversion, 'labels' | 'classNames'> {
+    const firstSeen = [...this.classes.keys()];
+    const { labels: order, classNames } = encodeTextClassLabels(firstSeen);
+    const labels = this.labelIndices.slice(0, this.nRows);
+    for (let i = 0; i < labels.length; i++) labels[i] = order[labels[i]!]!;
+    return { labels, classNames };
+  }
+}

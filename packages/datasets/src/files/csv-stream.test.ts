@@ -1,0 +1,214 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import {
+  InvalidDataError,
+  InvalidParameterError,
+  streamBlocks,
+} from '@fixclust/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  catchError,
+  createTempDirectory,
+  removeTempDirectory,
+} from '../test-fixtures.js';
+import { parseCsv } from './csv.js';
+import type { CsvOptions } from './csv-options.js';
+import { openCsvStream, type CsvStream } from './csv-stream.js';
+
+let directory: string;
+let cacheDirectory: string;
+
+beforeEach(async () => {
+  directory = await createTempDirectory();
+  cacheDirectory = join(directory, 'cache');
+});
+
+afterEach(async () => {
+  await removeTempDirectory(directory);
+});
+
+async function writeCsv(name: string, text: string): Promise<string> {
+  const path = join(directory, name);
+  await writeFile(path, text);
+  return path;
+}
+
+/** Reads every row of a stream into one array. */
+async function readAll(stream: CsvStream): Promise<Float32Array> {
+  const x = new Float32Array(stream.nSamples * stream.nFeatures);
+  for await (const block of streamBlocks(stream, 3)) {
+    x.set(block.x, block.start * stream.nFeatures);
+  }
+  return x;
+}
+
+const IRIS_LIKE =
+  'sepal,species,petal\n' +
+  '5.1,setosa,1.4\n' +
+  '"4.9", versicolor ,1.35e0\n' +
+  '\n' +
+  '6.3,virginica,-6\r\n' +
+  '5.8,setosa,0.2\n' +
+  '7.7,virginica,3.40282e38\n' +
+  '6.0,versicolor,.5\n' +
+  '5.0,setosa,1e-3\n';
+
+describe('openCsvStream', () => {
+  it.each<[string, string, CsvOptions]>([
+    ['a header and a named label', IRIS_LIKE, { labelColumn: 'species' }],
+    ['no header', '1;2;3\n4;5;6\n7;8;9\n10;11;12\n', {}],
+    ['a numeric label column', '1\t0.5\n2\t1.5\n1\t2.5\n', { labelColumn: 1 }],
+    [
+      'decimal commas',
+      'a;b\n1,5;2\n3;-4,25\n',
+      { decimalSeparator: ',', header: true },
+    ],
+  ])('equals parseCsv with %s', async (_, text, options) => {
+    const path = await writeCsv('data.csv', text);
+    const parsed = parseCsv(text, path, options);
+    const stream = await openCsvStream(path, { ...options, cacheDirectory });
+    try {
+      expect([stream.nSamples, stream.nFeatures]).toEqual([
+        parsed.nSamples,
+        parsed.nFeatures,
+      ]);
+      expect(await readAll(stream)).toEqual(parsed.x);
+      expect(stream.labels).toEqual(parsed.labels);
+      expect(stream.classNames).toEqual(parsed.classNames);
+      expect(stream.featureNames).toEqual(parsed.featureNames);
+      expect(stream.name).toBe('data');
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('reuses the cache of an unchanged file', async () => {
+    const path = await writeCsv('data.csv', IRIS_LIKE);
+    const options = { labelColumn: 'species', cacheDirectory };
+    const first = await openCsvStream(path, options);
+    await first.close();
+    const second = await openCsvStream(path, options);
+    await second.close();
+    expect(first.converted).toBe(true);
+    expect(second.converted).toBe(false);
+    expect(second.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+  });
+
+  it('converts again for other options', async () => {
+    const path = await writeCsv('data.csv', '1,2\n3,4\n');
+    const first = await openCsvStream(path, { cacheDirectory });
+    await first.close();
+    const other = await openCsvStream(path, { cacheDirectory, labelColumn: 2 });
+    await other.close();
+    expect(other.converted).toBe(true);
+    expect(other.nFeatures).toBe(1);
+  });
+
+  it('converts again after the file changes', async () => {
+    const path = await writeCsv('data.csv', '1,2\n3,4\n');
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    await writeFile(path, '1,2\n3,4\n5,6\n');
+    const changed = await openCsvStream(path, { cacheDirectory });
+    await changed.close();
+    expect(changed.converted).toBe(true);
+    expect(changed.nSamples).toBe(3);
+  });
+
+  it('rejects a cell that is not a number', async () => {
+    const path = await writeCsv('bad.csv', 'a,b\n1,2\n3,x\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error).toBeInstanceOf(InvalidDataError);
+    expect(error.message).toBe(
+      `${path}:3: field 2 contains "x", which is not a finite number; ` +
+        `every column except the label column must be numeric, with no ` +
+        `empty cells, NaN or infinities`,
+    );
+  });
+
+  it('leaves no cache after a failed conversion', async () => {
+    const path = await writeCsv('bad.csv', '1,2\n3,NaN\n');
+    await catchError(() => openCsvStream(path, { cacheDirectory }));
+    expect(await readdir(cacheDirectory)).toEqual([]);
+  });
+
+  it('rejects a ragged row', async () => {
+    const path = await writeCsv('ragged.csv', '1,2\n3,4,5\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error.message).toContain(
+      `${path}:2: this row has 3 fields, but the first row (line 1) has 2`,
+    );
+  });
+
+  it('rejects a value beyond float32', async () => {
+    const path = await writeCsv('big.csv', '1,2\n3,4e39\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error.message).toContain('outside the float32 range');
+  });
+
+  it('rejects an empty label', async () => {
+    const path = await writeCsv('label.csv', '1,a\n2,\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, labelColumn: 2 }),
+    );
+    expect(error.message).toContain('label field 2 is empty');
+  });
+
+  it('rejects malformed quoting', async () => {
+    const path = await writeCsv('quote.csv', '1,2\n"3,4\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error).toBeInstanceOf(InvalidDataError);
+    expect(error.message).toContain('malformed quoting');
+  });
+
+  it('rejects a header without rows', async () => {
+    const path = await writeCsv('header.csv', 'a,b\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error.message).toContain('contains a header row but no data rows');
+  });
+
+  it('rejects an empty file', async () => {
+    const path = await writeCsv('empty.csv', '  \n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error.message).toContain('is empty');
+  });
+
+  it('rejects a missing file', async () => {
+    const path = join(directory, 'missing.csv');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory }),
+    );
+    expect(error.message).toBe(`CSV file ${path} not found`);
+  });
+
+  it('rejects a label column beyond the row', async () => {
+    const path = await writeCsv('data.csv', '1,2\n3,4\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, labelColumn: 3 }),
+    );
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error.message).toContain('label column 3 does not exist');
+  });
+
+  it('rejects an unknown label name', async () => {
+    const path = await writeCsv('data.csv', 'a,b\n3,4\n');
+    const error = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, labelColumn: 'c' }),
+    );
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error.message).toContain('label column "c" is not in the header');
+  });
+});

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { InvalidDataError } from '@fixclust/core';
+
+import { fileError } from '../files.js';
+import { defaultCacheDirectory } from '../text/download.js';
+import { convertCsvToNpy, type CsvConversion } from './csv-convert.js';
+import { checkCsvOptions, type CsvOptions } from './csv-options.js';
+import { encodeNpyHeader } from './npy-writer.js';
+import { openNpyStream, type NpyStream } from './npy-stream.js';
+import { datasetNameFromPath } from './user-dataset.js';
+
+/** Options of {@link openCsvStream}. */
+export interface CsvStreamOptions extends CsvOptions {
+  /**
+   * Folder of the binary caches. Default: `csv` in the fixclust cache
+   * folder (`~/.cache/fixclust` on Linux, or `$XDG_CACHE_HOME/fixclust`).
+   */
+  cacheDirectory?: string | undefined;
+  /** Rows per block read. Default: `DEFAULT_BLOCK_ROWS` of core (4096). */
+  blockSize?: number | undefined;
+}
+
+/** A CSV file read in blocks of rows from its binary cache. */
+export interface CsvStream extends NpyStream {
+  /** The CSV file the cache was made from. */
+  readonly sourcePath: string;
+  /** Names of the feature columns, from a header row. */
+  readonly featureNames?: string[] | undefined;
+  /** Whether this call converted the file, rather than reusing a cache. */
+  readonly converted: boolean;
+}
+
+/** Contents of a cache's JSON file: its source, options and shape. */
+interface CacheRecord {
+  source: string;
+  size: number;
+  mtimeMs: number;
+  options: ReturnType<typeof checkCsvOptions>;
+  nSamples: number;
+  nFeatures: number;
+  classNames?: string[];
+  featureNames?: string[];
+}
+
+/**
+ * Opens a CSV file for reading in blocks of rows. The first call converts
+ * it in one streaming pass (see {@link convertCsvToNpy}) to a float32 NPY
+ * file in `cacheDirectory`, with its labels in a second NPY file; later
+ * calls with the same file (path, size and modification time) and the
+ * same CSV options reuse that cache. The rows are then read as
+ * {@link openNpyStream} reads them.
+ *
+ * @throws InvalidParameterError for invalid options or a label column that
+ *   is not in the file.
+ * @throws InvalidDataError naming the file for any problem
+ *   {@link convertCsvToNpy} reports, or when the cache folder cannot be
+ *   written.
+ */
+export async function openCsvStream(
+  path: string,
+  options: CsvStreamOptions = {},
+): Promise<CsvStream> {
+  const checked = checkCsvOptions(options);
+  const source = resolve(path);
+  const stats = await stat(source).catch((error: unknown) => {
+    throw fileError(error, path, 'CSV file');
+  });
+  const directory = options.cacheDirectory ?? defaultCsvCacheDirectory();
+  const key = cacheKey(source, stats.size, stats.mtimeMs, checked);
+  const base = join(directory, `${datasetNameFromPath(path)}-${key}`);
+
+  let record = await readCacheRecord(`${base}.json`);
+  const converted = record === undefined;
+  if (record === undefined) {
+    const partial = { source, size: stats.size, mtimeMs: stats.mtimeMs };
+    record = await convert(path, base, { ...partial, options: checked });
+  }
+  const hasLabels = record.classNames !== undefined;
+  const stream = await openNpyStream(`${base}.npy`, {
+    blockSize: options.blockSize,
+    labelsPath: hasLabels ? `${base}.labels.npy` : undefined,
+  });
+  const classNames = record.classNames;
+  return Object.assign(stream, {
+    name: datasetNameFromPath(path),
+    sourcePath: path,
+    featureNames: record.featureNames,
+    converted,
+    // The cache stores labels 0 … C − 1, so their names come from the CSV.
+    classNames,
+  });
+}
+
+/** Returns the folder {@link openCsvStream} caches conversions in by default. */
+export function defaultCsvCacheDirectory(): string {
+  return join(defaultCacheDirectory(), 'csv');
+}
+
+function cacheKey(
+  source: string,
+  size: number,
+  mtimeMs: number,
+  options: ReturnType<typeof checkCsvOptions>,
+): string {
+  const text = JSON.stringify({ source, size, mtimeMs, options });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+async function readCacheRecord(path: string): Promise<CacheRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as CacheRecord;
+  } catch {
+    // A missing or unreadable record means the file is converted again.
+    return undefined;
+  }
+}
+
+/**
+ * Converts the CSV file to `${base}.npy` and `${base}.labels.npy`, writing
+ * the record `${base}.json` last, so a conversion cut short is never
+ * reused.
+ */
+async function convert(
+  path: string,
+  base: string,
+  record: Omit<CacheRecord, 'nSamples' | 'nFeatures'>,
+): Promise<CacheRecord> {
+  const directory = join(base, '..');
+  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+    throw new InvalidDataError(
+      `failed to create the CSV cache folder ${directory} ` +
+        `(${(error as Error).message}); pass cacheDirectory`,
+      { cause: error, path: directory },
+    );
+  });
+  const partial = `${base}.partial.npy`;
+  let conversion: CsvConversion;
+  try {
+    conversion = await convertCsvToNpy(path, partial, record.options);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  await rename(partial, `${base}.npy`);
+  if (conversion.labels !== undefined) {
+    await writeLabels(`${base}.labels.npy`, conversion.labels);
+  }
+
+  const complete: CacheRecord = {
+    ...record,
+    nSamples: conversion.nSamples,
+    nFeatures: conversion.nFeatures,
+  };
+  if (conversion.classNames !== undefined) {
+    complete.classNames = conversion.classNames;
+  }
+  if (conversion.featureNames !== undefined) {
+    complete.featureNames = conversion.featureNames;
+  }
+  await writeFile(`${base}.json`, JSON.stringify(complete));
+  return complete;
+}
+
+async function writeLabels(path: string, labels: Int32Array): Promise<void> {
+  const header = encodeNpyHeader('<i4', [labels.length]);
+  const bytes = new Uint8Array(labels.length * 4);
+  const view = new DataView(bytes.buffer);
+  labels.forEach((label, i) => view.setInt32(4 * i, label, true));
+  await writeFile(path, Buffer.concat([header, bytes]));
+}
