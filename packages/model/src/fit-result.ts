@@ -57,6 +57,48 @@ export function selectBestRun(runs: readonly RunOutcome[]): number {
   return best;
 }
 
+/**
+ * Picks the run whose labels have the most even cluster sizes: the highest
+ * entropy `-Σ p_i log p_i` of the cluster proportions. A tie goes to the
+ * lower best-epoch loss, then to the earlier run. Runs that never
+ * completed an epoch lose to any run that did.
+ */
+export function selectBalancedRun(
+  runs: readonly RunOutcome[],
+  runLabels: readonly Int32Array[],
+  nClusters: number,
+): number {
+  const scores = runLabels.map((labels) => sizeEntropy(labels, nClusters));
+  const trained = (i: number) => runs[i]!.record.bestEpoch >= 0;
+  let best = 0;
+  for (let i = 1; i < runs.length; i++) {
+    if (trained(i) !== trained(best)) {
+      if (trained(i)) best = i;
+      continue;
+    }
+    const better =
+      scores[i]! > scores[best]! ||
+      (scores[i] === scores[best] &&
+        runs[i]!.record.bestLoss < runs[best]!.record.bestLoss);
+    if (better) best = i;
+  }
+  return best;
+}
+
+/** Returns the entropy, in nats, of the cluster proportions of `labels`. */
+export function sizeEntropy(labels: Int32Array, nClusters: number): number {
+  const sizes = new Float64Array(nClusters);
+  for (const label of labels) sizes[label]! += 1;
+  let entropy = 0;
+  for (const size of sizes) {
+    if (size > 0) {
+      const p = size / labels.length;
+      entropy -= p * Math.log(p);
+    }
+  }
+  return entropy;
+}
+
 /** Completes each run's record with the clustering its labels give. */
 export function runRecords(
   runs: readonly RunOutcome[],

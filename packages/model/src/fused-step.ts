@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { logGammaOfHalfInteger } from './losses.js';
 import type { NetworkVariables } from './network/index.js';
 import type { ObjectiveContext } from './objective.js';
+import type { StepOutcome } from './training-step.js';
 
 /**
  * Runs training steps through the active backend's
@@ -82,8 +83,11 @@ export class FusedSteps {
     return new FusedSteps(context, variables, optimizer, attrs, state);
   }
 
-  /** Runs one step on the batch `x` and returns its loss before the update. */
-  async run(x: tf.Tensor2D): Promise<number> {
+  /**
+   * Runs one step on the batch `x` and returns its loss before the update,
+   * with the loss's clustering and variable-features terms.
+   */
+  async run(x: tf.Tensor2D): Promise<StepOutcome> {
     const adam = this.attrs.optimizer === 'adam';
     if (adam && this.moments.length === 0) {
       this.moments = [...this.variables, ...this.variables].map((v) =>
@@ -111,7 +115,12 @@ export class FusedSteps {
         attrs as unknown as tf.NamedAttrMap,
       ) as tf.Tensor[];
 
-    const [loss, ...rest] = outputs as [tf.Scalar, ...tf.Tensor[]];
+    const [loss, clustering, spread, ...rest] = outputs as [
+      tf.Scalar,
+      tf.Scalar,
+      tf.Scalar,
+      ...tf.Tensor[],
+    ];
     this.variables.forEach((variable, p) => variable.assign(rest[p]!));
     tf.dispose(rest.slice(0, count));
     if (adam) {
@@ -119,9 +128,16 @@ export class FusedSteps {
       this.moments = rest.slice(count);
       this.borrowed = false;
     }
-    const value = (await loss.data())[0]!;
-    loss.dispose();
-    return value;
+    const scalars = [loss, clustering, spread];
+    const [total, clusteringValue, spreadValue] = await Promise.all(
+      scalars.map(async (t) => (await t.data())[0]!),
+    );
+    tf.dispose(scalars);
+    return {
+      loss: total!,
+      clustering: clusteringValue!,
+      variableFeatures: spreadValue!,
+    };
   }
 
   /**

@@ -16,6 +16,7 @@ export {
   kmLoss,
   posteriors,
   unnormalisedLogDensities,
+  representativeDeviations,
   representativeTensors,
   squaredDistances,
   variableFeaturesTerm,
@@ -23,10 +24,12 @@ export {
 } from './losses.js';
 export {
   FixedRepresentativeClustering,
+  selectBalancedRun,
   selectBestRun,
   type FitOptions,
   type FitResult,
   type FittedState,
+  type ParallelFitOptions,
 } from './model.js';
 export type { MixtureWeights } from './mixture/parameters.js';
 export {
@@ -45,7 +48,9 @@ export {
   NETWORKS,
   OPTIMIZERS,
   PRESETS,
+  QUALITY_PRESETS,
   REPRESENTATIVE_INITS,
+  RUN_SELECTIONS,
   SCALINGS,
   type AutoencoderOptions,
   type DecoderActivation,
@@ -53,12 +58,15 @@ export {
   type NetworkKind,
   type OptimizerName,
   type PresetName,
+  type PresetSettings,
   type RepresentativeInit,
   type ResolvedAutoencoder,
   type ResolvedOptions,
+  type RunSelection,
   type Scaling,
 } from './options.js';
 export { resolveOptions } from './resolve-options.js';
+export type { StreamFitOptions } from './stream-fit.js';
 export type {
   PcaParameters,
   Preprocessing,

@@ -5,7 +5,9 @@ import {
   Random,
   summariseClusters,
   UnsupportedFeatureError,
+  isStreamingDataset,
   type FixclustWarning,
+  type StreamingDataset,
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -16,30 +18,63 @@ import {
   activeBackendInfo,
   distinctRowWarnings,
   runRecords,
+  selectBalancedRun,
   selectBestRun,
   type FitOptions,
   type FitResult,
 } from './fit-result.js';
 import { assertStateMatches, type FittedState } from './fitted-state.js';
-import { representativeTensors, disposeRepresentatives } from './losses.js';
+import {
+  disposeRepresentatives,
+  representativeDeviations,
+  representativeTensors,
+} from './losses.js';
 import { initialMixture } from './mixture/parameters.js';
 import type { FixedRepresentativeOptions, ResolvedOptions } from './options.js';
 import { componentPosteriors, mapRows, predictLabels } from './prediction.js';
 import { applyPreprocessing, fitPreprocessing } from './preprocessing/index.js';
 import { resolveOptions } from './resolve-options.js';
 import {
+  fitStream,
+  predictStream,
+  type StreamFitOptions,
+} from './stream-fit.js';
+import {
   createOptimizer,
   trainRun,
   type RunOutcome,
   type TrainingContext,
 } from './train.js';
+import {
+  runSeeds,
+  trainRunsInWorkers,
+  workerCount,
+  workerPlan,
+  type ParallelFitOptions,
+} from './parallel-runs.js';
 
 export {
+  selectBalancedRun,
   selectBestRun,
   type FitOptions,
   type FitResult,
 } from './fit-result.js';
 export type { FittedState } from './fitted-state.js';
+export type { ParallelFitOptions } from './parallel-runs.js';
+
+/**
+ * Resolves `deviationTarget` to one cap per mapped feature, or undefined
+ * when the variable-features term has no cap.
+ */
+function deviationTarget(
+  options: ResolvedOptions,
+  points: number[][],
+): number[] | undefined {
+  const target = options.deviationTarget;
+  if (target === null) return undefined;
+  if (target === 'representatives') return representativeDeviations(points);
+  return points[0]!.map(() => target);
+}
 
 /** Parts of a fitted state known before the kept run is chosen. */
 type StateBase = Pick<FittedState, 'nFeatures' | 'points' | 'preprocessing'>;
@@ -105,8 +140,22 @@ export class FixedRepresentativeClustering {
    * samples, or an option does not fit the data (image shape, `pca`
    * count, scaling of sparse data, autoencoder sizes); InvalidDataError
    * for empty or non-finite data. All are thrown before any training.
+   *
+   * A {@link StreamingDataset} is read in shuffled blocks of rows every
+   * epoch, as `fitOptions.blockSize` and `blocksPerShuffle` set. Its reads
+   * report non-finite values during training, and it rejects `scaling` and
+   * `pca` with an UnsupportedFeatureError.
    */
-  async fit(data: DataMatrix, fitOptions: FitOptions = {}): Promise<FitResult> {
+  async fit(
+    data: DataMatrix | StreamingDataset,
+    fitOptions: FitOptions & StreamFitOptions & ParallelFitOptions = {},
+  ): Promise<FitResult> {
+    // Streaming data: training and labelling read it in blocks.
+    if (isStreamingDataset(data)) {
+      const fitted = await fitStream(this.options, data, fitOptions);
+      this.fitted = fitted.state;
+      return fitted.result;
+    }
     const startTime = performance.now();
     this.validateData(data);
     await tf.ready();
@@ -151,7 +200,11 @@ export class FixedRepresentativeClustering {
    * @throws InvalidParameterError before `fit` or when the number of
    * features differs from the training data's.
    */
-  async predict(data: DataMatrix): Promise<Int32Array> {
+  async predict(data: DataMatrix | StreamingDataset): Promise<Int32Array> {
+    // Streaming data: labelled one block at a time.
+    if (isStreamingDataset(data)) {
+      return predictStream(this.fitted, data, this.options);
+    }
     const fitted = this.requireFitted(data);
     const input = await applyPreprocessing(data, fitted.preprocessing);
     const size = this.options.predictBatchSize;
@@ -201,7 +254,10 @@ export class FixedRepresentativeClustering {
     }
     const records = runRecords(runs, runLabels, nClusters);
 
-    const bestRun = selectBestRun(runs);
+    const bestRun =
+      this.options.runSelection === 'balance'
+        ? selectBalancedRun(runs, runLabels, nClusters)
+        : selectBestRun(runs);
     const kept = runs[bestRun]!;
     this.fitted = {
       ...state,
@@ -257,8 +313,29 @@ export class FixedRepresentativeClustering {
       points: number[][];
     },
     random: Random,
-    options: FitOptions & { startTime: number },
+    options: FitOptions & ParallelFitOptions & { startTime: number },
   ): Promise<RunOutcome[]> {
+    // Parallel runs: with more than one worker, worker threads train the
+    // runs (see parallel-runs.ts) and the sequential loop below is skipped.
+    const workers = workerCount(this.options, options);
+    if (workers > 1) {
+      const backend = options.backend?.name ?? tf.getBackend();
+      const context = {
+        data: setup.data,
+        options: this.options,
+        shape: setup.shape,
+        representatives: setup.representatives,
+        deviationTarget: deviationTarget(this.options, setup.points),
+        initialMixture: initialMixture(this.options, setup.points),
+        startTime: options.startTime,
+        signal: options.signal,
+        onEpochEnd: options.onEpochEnd,
+      };
+      const seeds = runSeeds(random, this.options.nRuns);
+      const plan = workerPlan(workers, options, backend, setup.points);
+      return trainRunsInWorkers(context, seeds, plan);
+    }
+    // End of parallel runs.
     const runs: RunOutcome[] = [];
     const shared = this.options.shareOptimizerState
       ? createOptimizer(this.options)
@@ -271,6 +348,7 @@ export class FixedRepresentativeClustering {
           options: this.options,
           shape: setup.shape,
           representatives: setup.representatives,
+          deviationTarget: deviationTarget(this.options, setup.points),
           initialMixture: initialMixture(this.options, setup.points),
           startTime: options.startTime,
           signal: options.signal,

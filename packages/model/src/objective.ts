@@ -44,6 +44,10 @@ export interface ObjectiveTerms {
   total: tf.Scalar;
   /** Mean squared reconstruction error, before its weight. */
   reconstruction: tf.Scalar | undefined;
+  /** The clustering loss; absent when only reconstruction is trained. */
+  clustering?: tf.Scalar;
+  /** The variable-features term, lambda included; absent likewise. */
+  variableFeatures?: tf.Scalar;
 }
 
 /**
@@ -113,11 +117,21 @@ export function objectiveTerms(
     autoencoder === undefined ||
     autoencoder.depth === 0
   ) {
-    return { total, reconstruction: undefined };
+    return {
+      total,
+      reconstruction: undefined,
+      clustering,
+      variableFeatures: spread,
+    };
   }
   const reconstruction = reconstructionError(network, code, x);
   const weighted = tf.mul(autoencoder.reconstructionWeight, reconstruction);
-  return { total: tf.add(total, weighted), reconstruction };
+  return {
+    total: tf.add(total, weighted),
+    reconstruction,
+    clustering,
+    variableFeatures: spread,
+  };
 }
 
 function reconstructionError(

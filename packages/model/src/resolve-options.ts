@@ -5,6 +5,7 @@ import {
   CLUSTERING_LOSSES,
   getRepresentativeType,
   InvalidParameterError,
+  type ClusteringLoss,
 } from '@fixclust/core';
 import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 
@@ -18,9 +19,12 @@ import {
   OPTIMIZERS,
   OPTION_NAMES,
   PRESETS,
+  QUALITY_PRESETS,
   REPRESENTATIVE_INITS,
+  RUN_SELECTIONS,
   SCALINGS,
   type FixedRepresentativeOptions,
+  type PresetSettings,
   type ResolvedOptions,
 } from './options.js';
 
@@ -34,23 +38,54 @@ export function resolveOptions(
   options: FixedRepresentativeOptions,
 ): ResolvedOptions {
   const presetName = options.preset ?? 'km50';
-  const preset = PRESETS[presetName];
+  const presets: Record<string, PresetSettings> = {
+    ...PRESETS,
+    ...QUALITY_PRESETS,
+  };
+  const preset = Object.hasOwn(presets, presetName)
+    ? presets[presetName]!
+    : undefined;
   if (preset === undefined) {
     throw new InvalidParameterError(
       'preset',
       presetName,
-      `unknown preset "${presetName}"; presets: ${Object.keys(PRESETS).join(', ')}`,
+      `unknown preset "${presetName}"; presets: ${Object.keys(presets).join(', ')}`,
     );
   }
   assertKnownKeys('', options, OPTION_NAMES);
+  return resolveWithPreset(withPreset(options, preset));
+}
+
+/**
+ * Returns the options with the preset's settings filled in where the
+ * options leave them undefined.
+ */
+function withPreset(
+  options: FixedRepresentativeOptions,
+  preset: PresetSettings,
+): OptionsWithPreset {
+  const merged: Record<string, unknown> = { ...preset };
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined) merged[name] = value;
+  }
+  return merged as unknown as OptionsWithPreset;
+}
+
+/** Options whose preset has supplied the loss and lambda. */
+type OptionsWithPreset = FixedRepresentativeOptions & {
+  loss: ClusteringLoss;
+  lambda: number;
+};
+
+function resolveWithPreset(options: OptionsWithPreset): ResolvedOptions {
   assertIntegerInRange('nClusters', options.nClusters, 1);
-  const loss = options.loss ?? preset.loss;
+  const loss = options.loss;
   assertOneOf('loss', loss, CLUSTERING_LOSSES);
   const hiddenSizes = [...(options.hiddenSizes ?? [32])];
   const resolved: ResolvedOptions = {
     nClusters: options.nClusters,
     loss,
-    lambda: options.lambda ?? preset.lambda,
+    lambda: options.lambda,
     hiddenSizes,
     activation: options.activation ?? 'tanh',
     outputActivation: options.outputActivation ?? 'linear',
@@ -69,9 +104,13 @@ export function resolveOptions(
     batchSize: options.batchSize ?? 128,
     shuffle: options.shuffle ?? true,
     epochs: options.epochs ?? 10,
+    patience: options.patience ?? null,
     nRuns: options.nRuns ?? 10,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
     varianceEpsilon: options.varianceEpsilon ?? DEFAULT_VARIANCE_EPSILON,
+    deviationTarget: options.deviationTarget ?? null,
+    runSelection: options.runSelection ?? 'loss',
+    pretrainEpochs: options.pretrainEpochs ?? 0,
     predictBatchSize: options.predictBatchSize ?? 4096,
     shareOptimizerState: options.shareOptimizerState ?? false,
     ...resolveMixtureOptions(options, loss),
@@ -125,8 +164,37 @@ function validateOptions(options: ResolvedOptions): void {
   assertIntegerInRange('nRuns', options.nRuns, 1);
   assertSeed(options.seed);
   assertFiniteAbove('varianceEpsilon', options.varianceEpsilon, 0);
+  validateTrainingSchedule(options);
   assertIntegerInRange('predictBatchSize', options.predictBatchSize, 1);
   assertBoolean('shareOptimizerState', options.shareOptimizerState);
+}
+
+function validateTrainingSchedule(options: ResolvedOptions): void {
+  const target = options.deviationTarget;
+  if (target !== null && target !== 'representatives') {
+    if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
+      throw new InvalidParameterError(
+        'deviationTarget',
+        target,
+        `deviationTarget must be a positive number, "representatives" or ` +
+          `null, got ${String(target)}`,
+      );
+    }
+  }
+  if (options.patience !== null) {
+    assertIntegerInRange('patience', options.patience, 1);
+  }
+  assertOneOf('runSelection', options.runSelection, RUN_SELECTIONS);
+  assertIntegerInRange('pretrainEpochs', options.pretrainEpochs, 0);
+  if (options.pretrainEpochs > 0 && options.autoencoder.depth === 0) {
+    throw new InvalidParameterError(
+      'pretrainEpochs',
+      options.pretrainEpochs,
+      `pretrainEpochs trains the autoencoder's reconstruction, but the ` +
+        `model has none; set autoencoder.depth to 1 or 2, or drop ` +
+        `pretrainEpochs`,
+    );
+  }
 }
 
 function validatePreprocessing(options: ResolvedOptions): void {

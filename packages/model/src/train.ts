@@ -11,6 +11,8 @@ import {
 import type { ResolvedOptions } from './options.js';
 import { batchTensor, type DataMatrix } from './data.js';
 import type { ObjectiveContext } from './objective.js';
+import { streamEpoch, type StreamSource } from './stream-epoch.js';
+import { EpochSums, type EpochOutcome } from './epoch-sums.js';
 import { createOptimizer, createStepRunner } from './training-step.js';
 
 export { objective, type ObjectiveContext } from './objective.js';
@@ -45,6 +47,11 @@ export interface TrainingContext extends ObjectiveContext {
   startTime: number;
   signal?: AbortSignal | undefined;
   onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
+  /**
+   * Streaming data set to train on in place of `data`, whose rows are then
+   * not read.
+   */
+  stream?: StreamSource | undefined;
 }
 
 /** Loss history of a run, with the autoencoder's reconstruction error. */
@@ -54,6 +61,22 @@ export type ModelRunRecord = RunRecord & {
    * weight; present only with an autoencoder.
    */
   epochReconstruction?: number[];
+  /**
+   * Mean clustering loss of each completed epoch, one of the loss's two
+   * terms.
+   */
+  epochClustering?: number[];
+  /**
+   * Mean variable-features term (lambda included) of each completed
+   * epoch; with `epochClustering` and any regularisers it makes up the
+   * epoch's loss.
+   */
+  epochVariableFeatures?: number[];
+  /**
+   * Mean squared reconstruction error of each completed pretraining epoch;
+   * present only with `pretrainEpochs` above 0.
+   */
+  pretrainReconstruction?: number[];
 };
 
 /** Loss history of a run, before its clustering is summarised. */
@@ -108,7 +131,18 @@ export async function trainRun(
   const warnings: FixclustWarning[] = [];
 
   try {
-    for (let epoch = 0; epoch < context.options.epochs; epoch++) {
+    const pretraining = await pretrain(context, network, optimizer, random);
+    pretraining.warning =
+      pretraining.failedEpoch === undefined
+        ? undefined
+        : pretrainingWarning(run, pretraining.failedEpoch, context);
+    if (pretraining.losses.length > 0) {
+      record.pretrainReconstruction = pretraining.losses;
+    }
+    if (pretraining.warning !== undefined) warnings.push(pretraining.warning);
+    if (pretraining.aborted) record.aborted = true;
+    const epochs = pretraining.stopped ? 0 : context.options.epochs;
+    for (let epoch = 0; epoch < epochs; epoch++) {
       if (context.signal?.aborted === true) {
         record.aborted = true;
         break;
@@ -136,6 +170,7 @@ export async function trainRun(
         warnings.push(nonFiniteWarning(run, epoch, outcome.loss, rate, kept));
         break;
       }
+      if (hasStalled(record, epoch, context.options.patience)) break;
     }
   } finally {
     if (sharedOptimizer === undefined) optimizer.dispose();
@@ -144,13 +179,47 @@ export async function trainRun(
   return { record, initialWeights, bestWeights, warnings };
 }
 
-interface EpochOutcome {
-  /** Mean loss over the samples of the completed steps. */
-  loss: number;
-  /** Mean reconstruction error over those samples, with an autoencoder. */
-  reconstruction: number | undefined;
-  steps: number;
+interface PretrainingOutcome {
+  /** Mean reconstruction error of each completed pretraining epoch. */
+  losses: number[];
+  /** Whether the clustering epochs must be skipped. */
+  stopped: boolean;
   aborted: boolean;
+  /** Pretraining epoch whose reconstruction error became non-finite. */
+  failedEpoch?: number;
+  warning?: FixclustWarning | undefined;
+}
+
+/**
+ * Trains the autoencoder on its reconstruction error alone for
+ * `pretrainEpochs` epochs. An abort or a non-finite error stops the run
+ * before its clustering epochs, so it keeps its initial weights.
+ */
+async function pretrain(
+  context: TrainingContext,
+  network: NetworkVariables,
+  optimizer: tf.Optimizer,
+  random: Random,
+): Promise<PretrainingOutcome> {
+  const reconstructionContext = { ...context, reconstructionOnly: true };
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < context.options.pretrainEpochs; epoch++) {
+    if (context.signal?.aborted === true) {
+      return { losses, stopped: true, aborted: true };
+    }
+    const outcome = await trainEpoch(
+      reconstructionContext,
+      network,
+      optimizer,
+      random,
+    );
+    if (outcome.aborted) return { losses, stopped: true, aborted: true };
+    if (!Number.isFinite(outcome.loss)) {
+      return { losses, stopped: true, aborted: false, failedEpoch: epoch };
+    }
+    losses.push(outcome.loss);
+  }
+  return { losses, stopped: false, aborted: false };
 }
 
 function recordEpoch(
@@ -172,6 +241,13 @@ function recordEpoch(
     record.epochReconstruction?.push(outcome.reconstruction);
     progress.reconstruction = outcome.reconstruction;
   }
+  if (
+    outcome.clustering !== undefined &&
+    outcome.variableFeatures !== undefined
+  ) {
+    (record.epochClustering ??= []).push(outcome.clustering);
+    (record.epochVariableFeatures ??= []).push(outcome.variableFeatures);
+  }
   context.onEpochEnd?.(progress);
 }
 
@@ -181,20 +257,18 @@ async function trainEpoch(
   optimizer: tf.Optimizer,
   random: Random,
 ): Promise<EpochOutcome> {
+  if (context.stream !== undefined) {
+    const stream = context.stream;
+    return streamEpoch({ ...context, stream }, network, optimizer, random);
+  }
   const { data, options } = context;
   const order = options.shuffle
     ? random.permutation(data.nSamples)
     : Int32Array.from({ length: data.nSamples }, (_, i) => i);
   const variables = network.variables();
-  const sums = { loss: 0, reconstruction: 0, samples: 0, steps: 0 };
-  const outcome = (aborted: boolean, loss?: number): EpochOutcome => ({
-    loss: loss ?? sums.loss / sums.samples,
-    reconstruction: network.hasDecoder
-      ? sums.reconstruction / sums.samples
-      : undefined,
-    steps: sums.steps,
-    aborted,
-  });
+  const sums = new EpochSums(network.hasDecoder);
+  const outcome = (aborted: boolean, loss?: number) =>
+    sums.outcome(aborted, loss);
 
   const runner = await createStepRunner(context, network, optimizer, variables);
   try {
@@ -206,10 +280,7 @@ async function trainEpoch(
       x.dispose();
       if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
 
-      sums.loss += step.loss * (end - start);
-      sums.reconstruction += (step.reconstruction ?? 0) * (end - start);
-      sums.samples += end - start;
-      sums.steps += 1;
+      sums.add(step, end - start);
       if (sums.steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
     }
   } finally {
@@ -235,6 +306,34 @@ function nonFiniteWarning(
       `run ${run}: the loss became ${loss} in epoch ${epoch} with learning ` +
       `rate ${learningRate}, so training of this run stopped and ${kept}; ` +
       `lower the learning rate or lambda, or scale the input features`,
+  };
+}
+
+/**
+ * Tells whether `patience` epochs have passed since the best epoch, so
+ * that early stopping ends the run.
+ */
+function hasStalled(
+  record: TrainingRecord,
+  epoch: number,
+  patience: number | null,
+): boolean {
+  return patience !== null && epoch - record.bestEpoch >= patience;
+}
+
+function pretrainingWarning(
+  run: number,
+  epoch: number,
+  context: TrainingContext,
+): FixclustWarning {
+  return {
+    code: 'non-finite-loss',
+    message:
+      `run ${run}: the reconstruction error became non-finite in ` +
+      `pretraining epoch ${epoch} with learning rate ` +
+      `${context.options.learningRate}, so the run stopped before its ` +
+      `clustering epochs and keeps its initial weights; lower the ` +
+      `learning rate or scale the input features`,
   };
 }
 

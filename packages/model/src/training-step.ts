@@ -18,11 +18,15 @@ export function createOptimizer(
     : tf.train.adam(options.learningRate);
 }
 
-/** Loss of a batch before its update, with the reconstruction term. */
+/** Loss of a batch before its update, and the terms it is made of. */
 export interface StepOutcome {
   loss: number;
   /** Mean squared reconstruction error, with an autoencoder. */
   reconstruction?: number;
+  /** The clustering loss, absent in reconstruction-only steps. */
+  clustering?: number;
+  /** The variable-features term, lambda included; absent likewise. */
+  variableFeatures?: number;
 }
 
 /** Runs the optimizer steps of one training run. */
@@ -57,7 +61,7 @@ export async function createStepRunner(
   if (fused !== undefined) {
     return {
       kind: 'fused',
-      step: async (x) => ({ loss: await fused.run(x) }),
+      step: (x) => fused.run(x),
       finish: () => fused.finish(),
     };
   }
@@ -101,26 +105,30 @@ export async function stepWithTerms(
   x: tf.Tensor2D,
   variables: tf.Variable[],
 ): Promise<StepOutcome> {
-  let reconstruction: tf.Scalar | undefined;
+  let kept: Array<tf.Scalar | undefined> = [];
   const cost = optimizer.minimize(
     () => {
       const terms = objectiveTerms(context, network, x);
-      if (terms.reconstruction !== undefined) {
-        reconstruction = tf.keep(terms.reconstruction);
-      }
+      kept = [terms.reconstruction, terms.clustering, terms.variableFeatures];
+      kept = kept.map((t) => (t === undefined ? undefined : tf.keep(t)));
       return terms.total;
     },
     true,
     variables,
   )!;
-  // An asynchronous read works on every backend, GPU backends included.
-  if (reconstruction === undefined) {
-    const loss = (await cost.data())[0]!;
-    cost.dispose();
-    return { loss };
+  const [reconstruction, clustering, variableFeatures] = kept;
+  // One stacked read of every scalar; an asynchronous read works on every
+  // backend, GPU backends included.
+  const present = [cost, ...kept].filter((t) => t !== undefined);
+  const stacked = tf.stack(present);
+  const values = await stacked.data();
+  tf.dispose([stacked, ...present]);
+  const outcome: StepOutcome = { loss: values[0]! };
+  let next = 1;
+  if (reconstruction !== undefined) outcome.reconstruction = values[next++]!;
+  if (clustering !== undefined) outcome.clustering = values[next++]!;
+  if (variableFeatures !== undefined) {
+    outcome.variableFeatures = values[next++]!;
   }
-  const both = tf.stack([cost, reconstruction]);
-  const values = await both.data();
-  tf.dispose([cost, reconstruction, both]);
-  return { loss: values[0]!, reconstruction: values[1]! };
+  return outcome;
 }

@@ -6,7 +6,11 @@ import type { Activation } from '../activations.js';
 import { disposeRepresentatives, representativeTensors } from '../losses.js';
 import { initialiseNetwork, NetworkVariables } from '../network/index.js';
 import type { ObjectiveContext } from '../objective.js';
-import { createStepRunner, stepWithTerms } from '../training-step.js';
+import {
+  createStepRunner,
+  stepWithTerms,
+  type StepOutcome,
+} from '../training-step.js';
 
 type Expect = (
   actual: ArrayLike<number>,
@@ -69,17 +73,26 @@ const vertex3 = [
   [-1, -1, 1],
 ];
 
-/** Runs `steps` steps through `step` and returns each batch's loss. */
+/** Runs `steps` steps through `step` and returns each batch's outcome. */
 async function runSteps(
   steps: number,
   batches: tf.Tensor2D[],
-  step: (x: tf.Tensor2D) => Promise<number>,
-): Promise<number[]> {
-  const losses: number[] = [];
+  step: (x: tf.Tensor2D) => Promise<StepOutcome>,
+): Promise<StepOutcome[]> {
+  const outcomes: StepOutcome[] = [];
   for (let s = 0; s < steps; s++) {
-    losses.push(await step(batches[s % batches.length]!));
+    outcomes.push(await step(batches[s % batches.length]!));
   }
-  return losses;
+  return outcomes;
+}
+
+/** Lists the loss and its two terms of each step, step by step. */
+function lossesAndTerms(outcomes: StepOutcome[]): number[] {
+  return outcomes.flatMap((o) => [
+    o.loss,
+    o.clustering ?? Number.NaN,
+    o.variableFeatures ?? Number.NaN,
+  ]);
 }
 
 /**
@@ -132,26 +145,22 @@ export async function checkStepPaths(
   const graphNetwork = new NetworkVariables(weights);
   const graphOptimizer = optimizer();
   const variables = graphNetwork.variables();
-  const graph = await runSteps(
-    5,
-    batches,
-    async (x) =>
-      (await stepWithTerms(context, graphNetwork, graphOptimizer, x, variables))
-        .loss,
+  const graph = await runSteps(5, batches, (x) =>
+    stepWithTerms(context, graphNetwork, graphOptimizer, x, variables),
   );
 
   const network = new NetworkVariables(weights);
   const runnerOptimizer = optimizer();
-  const losses: number[] = [];
+  const outcomes: StepOutcome[] = [];
   let kind = '';
   for (const steps of [2, 3]) {
     const runner = await createStepRunner(context, network, runnerOptimizer);
     kind = runner.kind;
-    losses.push(
+    outcomes.push(
       ...(await runSteps(
         steps,
-        losses.length === 0 ? batches : [...batches.slice(2), ...batches],
-        async (x) => (await runner.step(x)).loss,
+        outcomes.length === 0 ? batches : [...batches.slice(2), ...batches],
+        (x) => runner.step(x),
       )),
     );
     await runner.finish();
@@ -159,7 +168,7 @@ export async function checkStepPaths(
   const fusedKernel = tf.getKernel(DENSE_TRAINING_STEP_KERNEL, tf.getBackend());
   expect(kind).toBe(fusedKernel === undefined ? 'graph' : 'fused');
 
-  expectClose(losses, graph, tolerance);
+  expectClose(lossesAndTerms(outcomes), lossesAndTerms(graph), tolerance);
   const read = async (n: NetworkVariables) =>
     (await n.read()).layers.flatMap((l) => [l.weight, l.bias]);
   const expected = await read(graphNetwork);
