@@ -306,11 +306,30 @@ bool ReadSettings(const Napi::CallbackInfo& info, size_t index,
   return true;
 }
 
+// Reads the Float64Array of 2 values that receives the clustering and
+// variable-features terms.
+bool ReadTerms(const Napi::CallbackInfo& info, size_t index, double** terms) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* raw = nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[index], &type, &length, &raw,
+                               nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length < 2) {
+    Napi::TypeError::New(info.Env(), "argument " + std::to_string(index) +
+                                         " must be a Float64Array of 2 terms")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  *terms = static_cast<double*>(raw);
+  return true;
+}
+
 }  // namespace
 
 // denseTrainingStep(x, points, params, firstMoments, secondMoments,
 // newParams, newFirstMoments, newSecondMoments, shape, activations,
-// settings, target) runs one step and returns the batch's loss before the update.
+// settings, target, terms) runs one step and returns the batch's loss
+// before the update.
 //
 // shape: [n, layers, k, d, in_0, out_0, in_1, out_1, ...]. x is n × in_0,
 // points k × d with d = out of the last layer. params lists each layer's
@@ -318,14 +337,18 @@ bool ReadSettings(const Napi::CallbackInfo& info, size_t index,
 // lists follow the same order (the moment lists may be empty for SGD).
 // activations: one code per layer. settings: see `Setting`. target: the
 // variable-features term's cap on each of the d deviations, or empty.
+// terms receives the clustering term and the variable-features term of
+// that loss.
 Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   FloatSpan x, points, target;
   IntSpan shape, activations;
   const double* settings = nullptr;
+  double* terms = nullptr;
   if (!ReadFloats(info, 0, &x) || !ReadFloats(info, 1, &points) ||
       !ReadInts(info, 8, &shape) || !ReadInts(info, 9, &activations) ||
-      !ReadSettings(info, 10, &settings) || !ReadFloats(info, 11, &target)) {
+      !ReadSettings(info, 10, &settings) || !ReadFloats(info, 11, &target) ||
+      !ReadTerms(info, 12, &terms)) {
     return env.Undefined();
   }
   if (shape.length < 4) {
@@ -421,12 +444,13 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
   thread_local std::vector<float> gradient, previous, weightGradient,
       biasGradient;
   gradient.assign(static_cast<size_t>(n * d), 0.0f);
-  double loss = ClusteringLoss(static_cast<int>(settings[kLoss]),
-                               settings[kLossConstant], y, n, d, points.data,
-                               k, gradient.data());
-  loss += VariableFeatures(settings[kLambda], settings[kVarianceEpsilon],
-                           target.length == 0 ? nullptr : target.data, y, n, d,
-                           gradient.data());
+  const double clustering =
+      ClusteringLoss(static_cast<int>(settings[kLoss]), settings[kLossConstant],
+                     y, n, d, points.data, k, gradient.data());
+  const double spread = VariableFeatures(
+      settings[kLambda], settings[kVarianceEpsilon],
+      target.length == 0 ? nullptr : target.data, y, n, d, gradient.data());
+  double loss = clustering + spread;
   const double l2 = settings[kL2];
   if (l2 > 0.0) {
     double squares = 0.0;
@@ -493,6 +517,8 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
     }
     if (l > 0) gradient.swap(previous);
   }
+  terms[0] = clustering;
+  terms[1] = spread;
   return Napi::Number::New(env, loss);
 }
 

@@ -85,7 +85,8 @@ export interface NativeAddon {
    * Runs one training step of a stack of dense layers (see
    * `native/training_step.cc` for the argument layout) and returns the
    * batch's loss before the update. Writes the updated parameters and
-   * moments to the `new*` arrays; the moment lists are empty for SGD.
+   * moments to the `new*` arrays (the moment lists are empty for SGD), and
+   * the loss's clustering and variable-features terms to `terms`.
    */
   denseTrainingStep(
     x: Float32Array,
@@ -100,6 +101,7 @@ export interface NativeAddon {
     activations: Int32Array,
     settings: Float64Array,
     target: Float32Array,
+    terms: Float64Array,
   ): number;
 }
 

@@ -23,6 +23,7 @@ function arguments_(
     // km, constant, lambda, epsilon, l2, SGD, rate, beta1, beta2, eps, step
     Float64Array.of(0, 0, 1, 1e-8, 0, 1, 0.1, 0, 0, 0, 1),
     new Float32Array(0),
+    new Float64Array(2),
   ];
 }
 
@@ -39,6 +40,8 @@ describeWithAddon('addon denseTrainingStep', () => {
     const deviation =
       (Math.sqrt(0.3 ** 2 + 1e-8) + Math.sqrt(0.05 ** 2 + 1e-8)) / 2;
     expect(loss).toBeCloseTo(km - deviation, 5);
+    expect(args[12][0]).toBeCloseTo(km, 5);
+    expect(args[12][1]).toBeCloseTo(-deviation, 5);
     const [newWeight] = args[5];
     expect(Array.from(newWeight!).every(Number.isFinite)).toBe(true);
     expect(newWeight).not.toEqual(args[2][0]);

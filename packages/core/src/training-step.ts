@@ -13,8 +13,9 @@ import type { ClusteringLoss } from './types.js';
  * representatives), `p0 … p(2L-1)` (each layer's weight, `in × out`, then
  * its bias), and for Adam `m0 …` and `v0 …` (the first and second moments
  * of each parameter, in the same order). Outputs, in order: the batch's
- * loss before the update (a scalar), the updated parameters, then for Adam
- * the updated first and second moments.
+ * loss before the update, its clustering term and its variable-features
+ * term (three scalars), the updated parameters, then for Adam the updated
+ * first and second moments.
  */
 export const DENSE_TRAINING_STEP_KERNEL = 'FixclustDenseTrainingStep';
 

@@ -91,6 +91,7 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
   const newParams = fresh(params);
   const newFirst = fresh(first);
   const newSecond = fresh(second);
+  const terms = new Float64Array(2);
   const loss = backend.addon.denseTrainingStep(
     floatValues(backend, x),
     floatValues(backend, points),
@@ -104,12 +105,15 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
     activations,
     settings,
     Float32Array.from(attrs.deviationTarget),
+    terms,
   );
 
   const wrap = (arrays: Float32Array[], like: TensorInfo[]) =>
     arrays.map((array, i) => output(backend, like[i]!.shape, array));
   return [
     output(backend, [], Float32Array.of(loss)),
+    output(backend, [], Float32Array.of(terms[0]!)),
+    output(backend, [], Float32Array.of(terms[1]!)),
     ...wrap(newParams, params),
     ...wrap(newFirst, first),
     ...wrap(newSecond, second),
