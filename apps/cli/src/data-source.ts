@@ -17,6 +17,7 @@ import {
 } from '@fixclust/datasets';
 
 import type { Output } from './output.js';
+import { downloadProgress } from './progress.js';
 
 /** Command-line options that choose and read the data. */
 export interface DataSourceOptions {
@@ -100,17 +101,10 @@ async function loadNamed(
 }
 
 async function download20Newsgroups(output: Output): Promise<string> {
-  let reported = -1;
+  const progress = downloadProgress(output, '20 Newsgroups');
   const { path, downloaded } = await fetch20Newsgroups({
-    onProgress: ({ receivedBytes, totalBytes }) => {
-      if (totalBytes === undefined) return;
-      const percent = Math.floor((100 * receivedBytes) / totalBytes);
-      if (percent >= reported + 10) {
-        reported = percent;
-        output.error(`downloading 20 Newsgroups: ${percent}%`);
-      }
-    },
-  });
+    onProgress: progress.onProgress,
+  }).finally(() => progress.stop());
   if (downloaded) output.error(`saved 20 Newsgroups to ${path}`);
   return path;
 }

@@ -16,7 +16,9 @@ import {
   type PredictCommandOptions,
 } from './predict-command.js';
 import { collect, parseInteger } from './arguments.js';
+import { reportCommand, type ReportCommandOptions } from './report-command.js';
 import { addRunCommand } from './run-program.js';
+import { addSweepCommands } from './sweep/program.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as {
   version: string;
@@ -71,6 +73,15 @@ function buildProgram(
     });
 
   addRunCommand(program, output, setStatus, environment);
+  program
+    .command('report <dir>')
+    .description(
+      'write report.html for a folder that run --out wrote: metrics, warnings, settings and charts in one self-contained page',
+    )
+    .option('--out <file>', 'write the page here (default: DIR/report.html)')
+    .action(async (directory: string, options: ReportCommandOptions) => {
+      setStatus(await reportCommand(directory, options, output));
+    });
   program
     .command('backends')
     .description(
@@ -138,16 +149,24 @@ function buildProgram(
       '--quick',
       'a small grid on 2,000 USPS rows that finishes in a minute or two',
     )
+    .option(
+      '--workers <n>',
+      'cells that run at the same time, each in its own process; timings are comparable only with 1 (default: 1)',
+      parseInteger,
+    )
     .action(async (options: BenchCommandOptions) => {
       setStatus(await benchCommand(options, argv, output));
     });
 
   program
     .command('bench-cell <json>', { hidden: true })
-    .description('run one benchmark cell (used by bench)')
-    .action(async (json: string) => {
-      setStatus(await benchCellCommand(json, output));
+    .description('run one benchmark cell (used by bench and worker)')
+    .option('--model-dir <dir>', "save a deep preset's model into this folder")
+    .action(async (json: string, options: { modelDir?: string }) => {
+      setStatus(await benchCellCommand(json, output, options.modelDir));
     });
+
+  addSweepCommands(program, argv, output, setStatus);
 
   for (const mode of ['predict', 'transform'] as const) {
     const description =

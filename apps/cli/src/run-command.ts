@@ -23,14 +23,16 @@ import {
 } from './data-source.js';
 import { labelFreeMeasures } from './label-free.js';
 import type { Output } from './output.js';
+import { backendModuleUrl, resolveWorkers } from './workers.js';
 import { loadPlugins } from './plugins.js';
+import { epochProgress } from './progress.js';
 import {
   formatBackend,
   formatMetricTable,
-  formatProgress,
   formatSeconds,
   formatWarnings,
 } from './report.js';
+import { prepareReportFolder, writeRunExtras } from './report-command.js';
 import type { RunSettings } from './settings/resolve.js';
 import {
   effectiveSettings,
@@ -51,12 +53,17 @@ import {
 export async function runCommand(
   run: RunSettings,
   output: Output,
+  execution: RunExecution = {},
 ): Promise<number> {
   const startTime = performance.now();
   const { settings } = run;
   const { training = {}, output: destination = {} } = settings;
+  const workers = resolveWorkers(execution.workers);
   if (destination.out !== undefined) {
     await prepareOutputFolder(destination.out);
+  }
+  if (execution.report !== undefined) {
+    await prepareReportFolder(execution.report);
   }
   await loadPlugins(settings.plugins ?? []);
   const seed = training.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
@@ -75,17 +82,25 @@ export async function runCommand(
     backend: training.backend,
   });
   reportStart(output, dataset, selection, seed);
+  if (workers > 1 && training.shareOptimizerState === true) {
+    output.error(
+      'the runs share one optimizer state (--share-optimizer), so they ' +
+        'train one after another in one thread whatever --workers says',
+    );
+  }
 
   const controller = new AbortController();
   const interrupt = listenForInterrupt(controller, output);
+  const epochs = destination.quiet === true ? undefined : epochProgress(output);
   try {
     const result = await model.fit(dataset, {
       backend: selection.backend,
+      workers,
+      backendModule: backendModuleUrl(),
       signal: controller.signal,
-      onEpochEnd: (progress) => {
-        if (destination.quiet !== true) output.error(formatProgress(progress));
-      },
+      onEpochEnd: (progress) => epochs?.update(progress),
     });
+    epochs?.stop();
     interrupt.trainingEnded();
 
     const summary = summarise(run, source, dataset, selection, result, {
@@ -101,10 +116,27 @@ export async function runCommand(
         `wrote labels.csv, summary.json and model/ to ${destination.out}`,
       );
     }
+    const targets = { out: destination.out, report: execution.report };
+    await writeRunExtras(targets, model, dataset, summary, result, output);
     return controller.signal.aborted ? 130 : 0;
   } finally {
+    epochs?.stop();
     interrupt.remove();
   }
+}
+
+/**
+ * How `fixclust run` spreads its work and which report it adds; none of it
+ * changes the results.
+ */
+export interface RunExecution {
+  /**
+   * Threads that train runs at the same time, the main one included
+   * (`--workers`). Default: the number of cores.
+   */
+  workers?: number | undefined;
+  /** Folder that receives the HTML report (`--report`); default: none. */
+  report?: string | undefined;
 }
 
 /**

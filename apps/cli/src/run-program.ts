@@ -137,17 +137,28 @@ export function addRunCommand(
     )
     .option(
       '--out <dir>',
-      'write labels.csv, summary.json and the model (model/) into this folder',
+      'write labels.csv, summary.json, mapped-sample.json and the model (model/) into this folder',
+    )
+    .option(
+      '--report <dir>',
+      'write report.html, a self-contained page of the metrics, warnings, settings and charts, into this folder',
     )
     .option(
       '--share-optimizer',
       'share one optimizer state across the runs, as the original experiments did',
     )
     .option('--quiet', 'print no per-epoch progress')
+    .option(
+      '--workers <n>',
+      'threads that train runs at the same time, the main one included; results equal those of --workers 1 (default: the number of cores)',
+      parseInteger,
+    )
     .addHelpText('after', environmentHelp())
     .action(async (flags: Record<string, unknown>) => {
       const settings = await resolveRunSettings(flags, environment);
-      setStatus(await runCommand(settings, output));
+      const workers = flags['workers'] as number | undefined;
+      const report = flags['report'] as string | undefined;
+      setStatus(await runCommand(settings, output, { workers, report }));
     });
 }
 

@@ -14,6 +14,7 @@ import {
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
+  saveModel,
   type PresetName,
 } from '@fixclust/model';
 
@@ -52,15 +53,19 @@ interface MethodOutcome {
 /**
  * Runs one cell of the grid in this process: loads and prepares the data,
  * fits the method and measures it. A deep preset also yields a row for its
- * untrained network ("init").
+ * untrained network ("init"). With `modelDirectory`, a deep preset's
+ * fitted model is saved there.
  */
-export async function runCell(cell: BenchCell): Promise<BenchRow[]> {
+export async function runCell(
+  cell: BenchCell,
+  modelDirectory?: string,
+): Promise<BenchRow[]> {
   const selection = await selectBackend({
     candidates: backendCandidates(cell.backend),
     backend: cell.backend,
   });
   const prepared = await prepareData(cell);
-  const outcomes = await fitMethod(cell, prepared.dataset);
+  const outcomes = await fitMethod(cell, prepared.dataset, modelDirectory);
   return outcomes.map((outcome) =>
     toRow(cell, prepared, outcome, selection.backend),
   );
@@ -91,6 +96,7 @@ async function prepareData(cell: BenchCell): Promise<PreparedData> {
 async function fitMethod(
   cell: BenchCell,
   dataset: PreparedData['dataset'],
+  modelDirectory: string | undefined,
 ): Promise<MethodOutcome[]> {
   const k = dataset.nClasses;
   const start = performance.now();
@@ -144,7 +150,7 @@ async function fitMethod(
       ];
     }
     default:
-      return fitDeep(cell, dataset, cell.method);
+      return fitDeep(cell, dataset, cell.method, modelDirectory);
   }
 }
 
@@ -152,6 +158,7 @@ async function fitDeep(
   cell: BenchCell,
   dataset: PreparedData['dataset'],
   preset: PresetName,
+  modelDirectory: string | undefined,
 ): Promise<MethodOutcome[]> {
   const model = new FixedRepresentativeClustering({
     nClusters: dataset.nClasses,
@@ -167,6 +174,7 @@ async function fitDeep(
   const predictStart = performance.now();
   await model.predict(dataset);
   const predictSeconds = (performance.now() - predictStart) / 1000;
+  if (modelDirectory !== undefined) await saveModel(model, modelDirectory);
 
   const deep: MethodOutcome = {
     method: preset,

@@ -9,6 +9,8 @@ import { DATASET_NAMES, type DatasetName } from '@fixclust/datasets';
 
 import { backendCandidates } from '../backends.js';
 import type { Output } from '../output.js';
+import { gridProgress } from '../progress.js';
+import { writeBenchReport } from '../report-command.js';
 import { runCell } from './cell.js';
 import {
   machineDescription,
@@ -34,6 +36,8 @@ export interface BenchCommandOptions {
   silhouetteSample?: number;
   out: string;
   quick?: boolean;
+  /** Cells that run at the same time; default 1. */
+  workers?: number;
 }
 
 /** Settings of the small grid `--quick` runs in a minute or two. */
@@ -50,7 +54,8 @@ const QUICK = {
 /**
  * Runs `fixclust bench`: builds the grid of data sets × features ×
  * methods × backends × seeds, runs every cell in a child process and
- * writes `benchmarks.md`, `benchmarks.json` and `benchmarks.csv`.
+ * writes `benchmarks.md`, `benchmarks.json`, `benchmarks.csv` and the
+ * HTML report `benchmarks.html`.
  * Returns 1 when a cell failed, after writing the rest.
  */
 export async function benchCommand(
@@ -59,7 +64,12 @@ export async function benchCommand(
   output: Output,
 ): Promise<number> {
   const cells = await buildGrid(options);
-  const { rows, failures } = await runGrid(cells, output);
+  const workers = options.workers ?? 1;
+  assertIntegerInRange('--workers', workers, 1);
+  const progress = gridProgress(output, cells.length);
+  const { rows, failures } = await runGrid(cells, progress, workers).finally(
+    () => progress.stop(),
+  );
   const record: BenchRecord = {
     schemaVersion: 1,
     command: `fixclust ${argv.slice(2).join(' ')}`,
@@ -69,19 +79,24 @@ export async function benchCommand(
     failures,
   };
   await writeBenchRecord(options.out, record);
+  await writeBenchReport(options.out, record);
   output.error(
     `wrote ${rows.length} rows to ${join(options.out, 'benchmarks.md')}, ` +
-      `.json and .csv`,
+      `.json, .csv and .html`,
   );
   return failures.length === 0 ? 0 : 1;
 }
 
-/** Runs one cell given as JSON and prints its rows as JSON on stdout. */
+/**
+ * Runs one cell given as JSON and prints its rows as JSON on stdout. With
+ * `modelDirectory`, a deep preset's model is saved there.
+ */
 export async function benchCellCommand(
   json: string,
   output: Output,
+  modelDirectory?: string,
 ): Promise<number> {
-  const rows = await runCell(JSON.parse(json) as BenchCell);
+  const rows = await runCell(JSON.parse(json) as BenchCell, modelDirectory);
   output.log(JSON.stringify(rows));
   return 0;
 }
@@ -164,7 +179,8 @@ function parseSeeds(value: string): number[] {
   });
 }
 
-function dataPathFor(
+/** Returns the file of `dataset` under `dataDir` or `FIXCLUST_DATA`; undefined for MNIST and a cached 20 Newsgroups. */
+export function dataPathFor(
   dataset: DatasetName,
   dataDir: string | undefined,
 ): string | undefined {
@@ -185,7 +201,8 @@ function dataPathFor(
     : join(directory, '20news', '20news-bydate.tar.gz');
 }
 
-async function defaultBackend(): Promise<string> {
+/** Returns the name of the first backend that starts on this machine. */
+export async function defaultBackend(): Promise<string> {
   const selection = await selectBackend({ candidates: backendCandidates() });
   return selection.backend.name;
 }

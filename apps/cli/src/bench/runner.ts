@@ -12,32 +12,46 @@ const binary = resolve(
 );
 
 /**
- * Runs each cell in its own child process, one after another, so each
- * row's peak memory is its own and a crash stays in its cell. Progress
- * goes to `output.error`: the running cell and the last timings.
+ * Runs each cell in its own child process, so each row's peak memory is
+ * its own and a crash stays in its cell. `workers` cells run at the same
+ * time (default 1, one after another); rows keep the order of `cells`.
+ * Cells that run at the same time share the cores, so their timings are
+ * only comparable with `workers` 1. Progress goes to `output.error`: each
+ * cell as it starts and ends, with the last timings.
  */
 export async function runGrid(
   cells: readonly BenchCell[],
   output: Output,
+  workers = 1,
 ): Promise<{ rows: BenchRow[]; failures: string[] }> {
-  const rows: BenchRow[] = [];
+  const rowsByCell: BenchRow[][] = cells.map(() => []);
   const failures: string[] = [];
   const recent: string[] = [];
-  for (const [index, cell] of cells.entries()) {
-    const name = describeCell(cell);
-    output.error(`[${index + 1}/${cells.length}] ${name} …`);
-    const start = performance.now();
-    try {
-      rows.push(...(await runInChild(cell)));
-      recent.push(`${cell.method} ${formatSeconds(performance.now() - start)}`);
-      output.error(`  done; recent: ${recent.slice(-3).join(', ')}`);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failures.push(`${name}: ${message}`);
-      output.error(`  failed: ${message}`);
+  let next = 0;
+  const runCells = async () => {
+    while (next < cells.length) {
+      const index = next++;
+      const cell = cells[index]!;
+      const name = describeCell(cell);
+      const label = `[${index + 1}/${cells.length}]`;
+      output.error(`${label} ${name} …`);
+      const start = performance.now();
+      try {
+        rowsByCell[index] = await runInChild(cell);
+        recent.push(
+          `${cell.method} ${formatSeconds(performance.now() - start)}`,
+        );
+        output.error(`${label} done; recent: ${recent.slice(-3).join(', ')}`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(`${name}: ${message}`);
+        output.error(`${label} failed: ${message}`);
+      }
     }
-  }
-  return { rows, failures };
+  };
+  const pool = Math.max(1, Math.min(workers, cells.length));
+  await Promise.all(Array.from({ length: pool }, runCells));
+  return { rows: rowsByCell.flat(), failures };
 }
 
 /** Names a cell for progress lines and failure reports. */
@@ -47,13 +61,23 @@ export function describeCell(cell: BenchCell): string {
   return `${cell.dataset} ${features} ${cell.method} on ${cell.backend}, seed ${cell.seed}`;
 }
 
-function runInChild(cell: BenchCell): Promise<BenchRow[]> {
+/**
+ * Runs `fixclust bench-cell` on `cell` in a child process and returns its
+ * rows. With `modelDirectory`, a deep preset's model is saved there.
+ *
+ * @throws Error naming the exit status or signal and the last lines of
+ * the child's stderr when it fails.
+ */
+export function runInChild(
+  cell: BenchCell,
+  modelDirectory?: string,
+): Promise<BenchRow[]> {
+  const args = [binary, 'bench-cell', JSON.stringify(cell)];
+  if (modelDirectory !== undefined) args.push('--model-dir', modelDirectory);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      [binary, 'bench-cell', JSON.stringify(cell)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { InvalidParameterError } from '@fixclust/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { BenchCell } from '../bench/types.js';
+import { cellKey, expandGrid, readGridFile } from './grid.js';
+
+const grid = {
+  datasets: ['usps'],
+  dataDir: '/data',
+  methods: ['km50', 'kmeans'],
+  seeds: [1, 2, 3],
+  pca: [0, 20],
+  backends: ['wasm'],
+  runs: 1,
+  epochs: 2,
+};
+
+describe('expandGrid', () => {
+  it('crosses every list', async () => {
+    const cells = await expandGrid(grid, 'grid.json');
+    expect(cells).toHaveLength(2 * 2 * 3);
+    expect(new Set(cells.map(cellKey)).size).toBe(cells.length);
+  });
+
+  it('fills in the defaults', async () => {
+    const [cell] = await expandGrid(
+      {
+        datasets: ['usps'],
+        dataDir: '/data',
+        methods: ['km1'],
+        backends: ['cpu'],
+      },
+      'grid.json',
+    );
+    expect(cell).toEqual({
+      dataset: 'usps',
+      dataPath: '/data/usps/usps.h5',
+      pcaComponents: 0,
+      method: 'km1',
+      backend: 'cpu',
+      seed: 1,
+      runs: 10,
+      epochs: 10,
+      nInit: 10,
+      limit: undefined,
+      silhouetteSampleSize: 2000,
+    });
+  });
+
+  it('names an invalid field', async () => {
+    const invalid = { ...grid, methods: ['km50', 'kmeans++'] };
+    const expansion = expandGrid(invalid, 'grid.json');
+    await expect(expansion).rejects.toThrow(InvalidParameterError);
+    await expect(expansion).rejects.toThrow(/grid\.json: methods\.1/);
+  });
+
+  it('rejects an unknown field', async () => {
+    const expansion = expandGrid({ ...grid, epoch: 3 }, 'grid.json');
+    await expect(expansion).rejects.toThrow(/epoch/);
+  });
+});
+
+describe('cellKey', () => {
+  const cell: BenchCell = {
+    dataset: 'usps',
+    dataPath: '/data/usps/usps.h5',
+    pcaComponents: 0,
+    method: 'km50',
+    backend: 'wasm',
+    seed: 1,
+    runs: 1,
+    epochs: 1,
+    nInit: 1,
+    silhouetteSampleSize: 200,
+  };
+
+  it('ignores field order', () => {
+    const reordered = Object.fromEntries(
+      Object.entries(cell).reverse(),
+    ) as unknown as BenchCell;
+    expect(cellKey(reordered)).toBe(cellKey(cell));
+  });
+
+  it('ignores undefined fields', () => {
+    expect(cellKey({ ...cell, limit: undefined })).toBe(cellKey(cell));
+  });
+
+  it('changes with the seed', () => {
+    expect(cellKey({ ...cell, seed: 2 })).not.toBe(cellKey(cell));
+  });
+
+  it('is a SHA-256 in hex', () => {
+    expect(cellKey(cell)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('readGridFile', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'fixclust-grid-'));
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('reads YAML with a relative data folder', async () => {
+    const path = join(directory, 'grid.yaml');
+    const lines = [
+      'datasets: [usps]',
+      'dataDir: data',
+      'methods: [km50]',
+      'backends: [wasm]',
+    ];
+    await writeFile(path, lines.join('\n'));
+    const [cell] = await readGridFile(path);
+    expect(cell!.dataPath).toBe(join(directory, 'data', 'usps', 'usps.h5'));
+  });
+
+  it('reads JSON', async () => {
+    const path = join(directory, 'grid.json');
+    await writeFile(path, JSON.stringify(grid));
+    expect(await readGridFile(path)).toHaveLength(12);
+  });
+
+  it('names a missing file', async () => {
+    const path = join(directory, 'missing.json');
+    await expect(readGridFile(path)).rejects.toThrow(/missing\.json/);
+  });
+
+  it('names invalid JSON', async () => {
+    const path = join(directory, 'broken.json');
+    await writeFile(path, '{"datasets": [');
+    await expect(readGridFile(path)).rejects.toThrow(/not valid JSON/);
+  });
+});
