@@ -62,12 +62,17 @@ async function collect(
 describe('runTraining', () => {
   it('reports backend, epochs, mapped space, done', async () => {
     const { events } = await collect(request());
+    // Each epoch also maps the rows, so the page redraws while training.
     expect(events.map((e) => e.type)).toEqual([
       'backend',
       'epoch',
+      'mapped',
       'epoch',
+      'mapped',
       'epoch',
+      'mapped',
       'epoch',
+      'mapped',
       'mapped',
       'done',
     ]);
@@ -88,6 +93,22 @@ describe('runTraining', () => {
     expect(labels.every((l) => l >= 0 && l < 3)).toBe(true);
     expect(done.summary.epochLosses.map((run) => run.length)).toEqual([2, 2]);
     expect(done.summary.stopped).toBe(false);
+  });
+
+  it('maps the rows after every epoch', async () => {
+    const { events } = await collect(request());
+    const perEpoch = events
+      .slice(0, -2)
+      .filter((e) => e.type === 'mapped')
+      .map((e) => expectType(e, 'mapped'));
+    expect(perEpoch).toHaveLength(4);
+    for (const mapped of perEpoch) {
+      expect(mapped.coordinates).toHaveLength(table.nSamples * 3);
+      expect(Array.from(mapped.labels).every((l) => l >= 0 && l < 3)).toBe(
+        true,
+      );
+    }
+    expect(perEpoch[0]!.coordinates).not.toEqual(perEpoch[1]!.coordinates);
   });
 
   it('sends a model that loads back', async () => {

@@ -40,10 +40,26 @@ export async function runTraining(
     post({ type: 'backend', backend });
 
     const model = new FixedRepresentativeClustering(modelOptions(settings));
+    const sample = epochSample(data);
     const result = await model.fit(data, {
       backend,
       signal,
-      onEpochEnd: (progress) => post({ type: 'epoch', progress }),
+      epochSample: sample,
+      onEpochEnd: ({ mapped, representatives, ...progress }) => {
+        post({ type: 'epoch', progress });
+        if (mapped === undefined || representatives === undefined) return;
+        const labels = nearest(mapped, representatives);
+        post(
+          {
+            type: 'mapped',
+            coordinates: mapped,
+            dimension: representatives[0]!.length,
+            labels,
+            representatives,
+          },
+          [mapped.buffer, labels.buffer],
+        );
+      },
     });
 
     const coordinates = await model.transform(data);
@@ -65,6 +81,45 @@ export async function runTraining(
   } catch (error) {
     post({ type: 'failed', error: describeError(error) });
   }
+}
+
+/** Most rows the mapped space shows while training runs. */
+export const EPOCH_SAMPLE_ROWS = 2000;
+
+/**
+ * Returns the first {@link EPOCH_SAMPLE_ROWS} rows, which every epoch maps
+ * so the page can redraw the mapped space while training runs.
+ */
+export function epochSample(data: StartRequest['data']): StartRequest['data'] {
+  const rows = Math.min(data.nSamples, EPOCH_SAMPLE_ROWS);
+  return {
+    x: data.x.slice(0, rows * data.nFeatures),
+    nSamples: rows,
+    nFeatures: data.nFeatures,
+  };
+}
+
+/** Labels each mapped row with its nearest representative. */
+export function nearest(
+  mapped: Float32Array,
+  representatives: number[][],
+): Int32Array {
+  const dimension = representatives[0]!.length;
+  const labels = new Int32Array(mapped.length / dimension);
+  for (let i = 0; i < labels.length; i++) {
+    let best = Number.POSITIVE_INFINITY;
+    representatives.forEach((point, c) => {
+      let distance = 0;
+      for (let j = 0; j < dimension; j++) {
+        distance += (mapped[i * dimension + j]! - point[j]!) ** 2;
+      }
+      if (distance < best) {
+        best = distance;
+        labels[i] = c;
+      }
+    });
+  }
+  return labels;
 }
 
 /** Returns the candidate for a backend the page offers. */

@@ -20,6 +20,15 @@ export interface FitOptions {
    */
   signal?: AbortSignal;
   /**
+   * Rows whose mapped coordinates every epoch's progress carries as
+   * `mapped`, computed with that epoch's weights, such as a small sample
+   * to plot while training runs. They need the fit data's number of
+   * features and go through the same preprocessing. Used in sequential
+   * training only: with `workers` above 1 or a streaming data set,
+   * progress has no `mapped`.
+   */
+  epochSample?: DataMatrix;
+  /**
    * Backend to report in the result, as returned by runtime selection.
    * Default: the active tfjs backend's name with tfjs-core's version.
    */

@@ -32,7 +32,11 @@ import {
 import { initialMixture } from './mixture/parameters.js';
 import type { FixedRepresentativeOptions, ResolvedOptions } from './options.js';
 import { componentPosteriors, mapRows, predictLabels } from './prediction.js';
-import { applyPreprocessing, fitPreprocessing } from './preprocessing/index.js';
+import {
+  applyPreprocessing,
+  fitPreprocessing,
+  type Preprocessing,
+} from './preprocessing/index.js';
 import { resolveOptions } from './resolve-options.js';
 import {
   fitStream,
@@ -165,7 +169,19 @@ export class FixedRepresentativeClustering {
     const points = buildRepresentatives(this.options, random.fork());
     const shape = fitNetworkShape(this.options, prepared.data, points);
     const representatives = representativeTensors(points);
-    const setup = { data: prepared.data, shape, points, representatives };
+    const epochSample = await this.prepareEpochSample(
+      fitOptions.epochSample,
+      data.nFeatures,
+      prepared.preprocessing,
+      points,
+    );
+    const setup = {
+      data: prepared.data,
+      shape,
+      points,
+      representatives,
+      epochSample,
+    };
     let runs: RunOutcome[];
     try {
       runs = await this.trainRuns(setup, random, { ...fitOptions, startTime });
@@ -297,6 +313,31 @@ export class FixedRepresentativeClustering {
     };
   }
 
+  /**
+   * Checks and preprocesses the rows that epoch progress maps.
+   *
+   * @throws InvalidParameterError when their number of features differs
+   * from the fit data's; InvalidDataError for empty or non-finite rows.
+   */
+  private async prepareEpochSample(
+    sample: DataMatrix | undefined,
+    nFeatures: number,
+    preprocessing: Preprocessing,
+    points: number[][],
+  ): Promise<TrainingContext['epochSample']> {
+    if (sample === undefined) return undefined;
+    assertValidMatrix(sample);
+    if (sample.nFeatures !== nFeatures) {
+      throw new InvalidParameterError(
+        'epochSample',
+        sample.nFeatures,
+        `epochSample has ${sample.nFeatures} features, but the fit data ` +
+          `has ${nFeatures}`,
+      );
+    }
+    return { data: await applyPreprocessing(sample, preprocessing), points };
+  }
+
   private validateData(data: DataMatrix): void {
     assertValidMatrix(data);
     assertIntegerInRange(
@@ -309,7 +350,10 @@ export class FixedRepresentativeClustering {
   }
 
   private async trainRuns(
-    setup: Pick<TrainingContext, 'data' | 'shape' | 'representatives'> & {
+    setup: Pick<
+      TrainingContext,
+      'data' | 'shape' | 'representatives' | 'epochSample'
+    > & {
       points: number[][];
     },
     random: Random,
@@ -353,6 +397,7 @@ export class FixedRepresentativeClustering {
           startTime: options.startTime,
           signal: options.signal,
           onEpochEnd: options.onEpochEnd,
+          epochSample: setup.epochSample,
         };
         runs.push(await trainRun(context, run, random.nextSeed(), shared));
       }

@@ -13,6 +13,7 @@ import { batchTensor, type DataMatrix } from './data.js';
 import type { ObjectiveContext } from './objective.js';
 import { streamEpoch, type StreamSource } from './stream-epoch.js';
 import { EpochSums, type EpochOutcome } from './epoch-sums.js';
+import { mapRows } from './prediction.js';
 import { createOptimizer, createStepRunner } from './training-step.js';
 
 export { objective, type ObjectiveContext } from './objective.js';
@@ -35,6 +36,13 @@ export interface EpochProgress {
   reconstruction?: number;
   /** Milliseconds since the fit started. */
   elapsedMs: number;
+  /**
+   * The `epochSample` rows of the fit options mapped with this epoch's
+   * weights, `rows × d` row-major; absent without `epochSample`.
+   */
+  mapped?: Float32Array;
+  /** The representatives, one row per cluster, when `mapped` is given. */
+  representatives?: number[][];
 }
 
 /** Everything a training run reads. */
@@ -47,6 +55,11 @@ export interface TrainingContext extends ObjectiveContext {
   startTime: number;
   signal?: AbortSignal | undefined;
   onEpochEnd?: ((progress: EpochProgress) => void) | undefined;
+  /**
+   * Preprocessed rows to map after every epoch for the progress report,
+   * with the representatives that fix the mapped space's dimension.
+   */
+  epochSample?: { data: DataMatrix; points: number[][] } | undefined;
   /**
    * Streaming data set to train on in place of `data`, whose rows are then
    * not read.
@@ -158,7 +171,15 @@ export async function trainRun(
           record.bestEpoch = epoch;
           bestWeights = weights;
         }
-        recordEpoch(context, record, outcome, epoch);
+        const mapped =
+          context.epochSample === undefined || context.onEpochEnd === undefined
+            ? undefined
+            : await mapRows(
+                { weights, points: context.epochSample.points },
+                context.epochSample.data,
+                context.options.predictBatchSize,
+              );
+        recordEpoch(context, record, outcome, epoch, mapped);
       }
       if (outcome.aborted) {
         record.aborted = true;
@@ -227,6 +248,7 @@ function recordEpoch(
   record: TrainingRecord,
   outcome: EpochOutcome,
   epoch: number,
+  mapped?: Float32Array,
 ): void {
   record.epochLosses.push(outcome.loss);
   const progress: EpochProgress = {
@@ -237,6 +259,10 @@ function recordEpoch(
     loss: outcome.loss,
     elapsedMs: performance.now() - context.startTime,
   };
+  if (mapped !== undefined && context.epochSample !== undefined) {
+    progress.mapped = mapped;
+    progress.representatives = context.epochSample.points;
+  }
   if (outcome.reconstruction !== undefined) {
     record.epochReconstruction?.push(outcome.reconstruction);
     progress.reconstruction = outcome.reconstruction;

@@ -38,7 +38,9 @@ export function lossChartSpec(
     width: 480,
     height: 260,
     data: { values: points },
-    mark: { type: 'line', point: points.length < 60 },
+    // A small point on every epoch, so each recorded value is visible and
+    // countable even where lines overlap.
+    mark: { type: 'line', point: { filled: true, size: 12 } },
     encoding: {
       x: {
         field: 'epoch',
