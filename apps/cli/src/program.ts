@@ -9,6 +9,7 @@ import {
   benchCommand,
   type BenchCommandOptions,
 } from './bench/command.js';
+import { BENCH_METHODS } from './bench/types.js';
 import { backendsCommand, versionText } from './backends-command.js';
 import { processOutput, type Output } from './output.js';
 import {
@@ -102,7 +103,7 @@ function buildProgram(
     )
     .option(
       '--methods <list>',
-      'comma-separated methods: random, kmeans, gmm, km1, km50, gmm1, cmm1 (default: all)',
+      `comma-separated methods: ${BENCH_METHODS.join(', ')} (default: all)`,
     )
     .option(
       '--backends <list>',

@@ -1,5 +1,11 @@
 import { DATASET_NAMES } from '@fixclust/datasets';
-import { NETWORKS, OPTIMIZERS, PRESETS, SCALINGS } from '@fixclust/model';
+import {
+  NETWORKS,
+  OPTIMIZERS,
+  PRESETS,
+  QUALITY_PRESETS,
+  SCALINGS,
+} from '@fixclust/model';
 import { Option, type Command } from 'commander';
 
 import {
@@ -39,8 +45,8 @@ export function addRunCommand(
     .addOption(
       new Option(
         '--preset <name>',
-        'published setup: loss and lambda (default: km50)',
-      ).choices(Object.keys(PRESETS)),
+        'published setup (loss and lambda), or km-plus / km-plus-text, measured variants (default: km50)',
+      ).choices([...Object.keys(PRESETS), ...Object.keys(QUALITY_PRESETS)]),
     )
     .option(
       '--clusters <k>',

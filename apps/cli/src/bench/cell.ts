@@ -163,8 +163,8 @@ async function fitDeep(
   const model = new FixedRepresentativeClustering({
     nClusters: dataset.nClasses,
     preset,
-    nRuns: cell.runs,
-    epochs: cell.epochs,
+    ...(cell.runs === undefined ? {} : { nRuns: cell.runs }),
+    ...(cell.epochs === undefined ? {} : { epochs: cell.epochs }),
     seed: cell.seed,
   });
   const epochEnds: number[] = [];
@@ -183,7 +183,7 @@ async function fitDeep(
     warnings: result.warnings,
     runsCollapsed: result.collapsedRuns,
     runLabels: result.runLabels,
-    epochSeconds: meanEpochSeconds(epochEnds, cell.epochs),
+    epochSeconds: meanEpochSeconds(epochEnds, model.options.epochs),
     predictRowsPerSecond: dataset.nSamples / predictSeconds,
   };
   const floor = epochFloorSeconds(model, dataset.nSamples);

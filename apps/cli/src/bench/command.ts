@@ -117,8 +117,8 @@ async function buildGrid(options: BenchCommandOptions): Promise<BenchCell[]> {
     ...(pcaComponents > 0 ? [pcaComponents] : []),
   ];
   const shared = {
-    runs: options.runs ?? (quick ? QUICK.runs : 10),
-    epochs: options.epochs ?? (quick ? QUICK.epochs : 10),
+    runs: options.runs ?? (quick ? QUICK.runs : undefined),
+    epochs: options.epochs ?? (quick ? QUICK.epochs : undefined),
     nInit: options.nInit ?? (quick ? QUICK.nInit : 10),
     limit: options.limit ?? (quick ? QUICK.limit : undefined),
     silhouetteSampleSize:

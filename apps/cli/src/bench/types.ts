@@ -11,6 +11,8 @@ export const BENCH_METHODS = [
   'km50',
   'gmm1',
   'cmm1',
+  'km-plus',
+  'km-plus-text',
 ] as const;
 
 /** A method of the benchmark grid; see {@link BENCH_METHODS}. */
@@ -22,6 +24,8 @@ export const DEEP_METHODS: readonly BenchMethod[] = [
   'km50',
   'gmm1',
   'cmm1',
+  'km-plus',
+  'km-plus-text',
 ];
 
 /** One cell of the grid: a method on a data set, with its settings. */
@@ -36,9 +40,12 @@ export interface BenchCell {
   method: BenchMethod;
   backend: string;
   seed: number;
-  /** Runs and epochs of the deep presets. */
-  runs: number;
-  epochs: number;
+  /**
+   * Runs and epochs of the deep presets; undefined keeps the preset's own
+   * (10 runs of 10 epochs for the published setups).
+   */
+  runs?: number | undefined;
+  epochs?: number | undefined;
   /** Restarts of k-means and of the Gaussian mixture. */
   nInit: number;
   /** Rows of the silhouette sample. */

@@ -6,6 +6,7 @@ import {
   NETWORKS,
   OPTIMIZERS,
   PRESETS,
+  QUALITY_PRESETS,
   REPRESENTATIVE_INITS,
   SCALINGS,
   type PresetName,
@@ -34,7 +35,10 @@ function number(minimum: number, orEqual: boolean) {
 }
 
 const weight = number(0, true);
-const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+const presetNames = [
+  ...Object.keys(PRESETS),
+  ...Object.keys(QUALITY_PRESETS),
+] as [PresetName, ...PresetName[]];
 
 /** Data source: the data set, its files and its reader options. */
 const dataSchema = z.strictObject({
