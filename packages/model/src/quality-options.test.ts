@@ -240,6 +240,19 @@ describe('fit with the training settings', () => {
     expect(first(pretrained)).toBeLessThan(first(plain));
   });
 
+  it('warns when pretraining diverges', async () => {
+    const result = await fit({
+      autoencoder: { depth: 1, sizes: [8], decoderActivation: 'linear' },
+      pretrainEpochs: 3,
+      optimizer: 'sgd',
+      learningRate: 1e12,
+    });
+    const codes = result.warnings.map((warning) => warning.code);
+    expect(codes).toContain('non-finite-loss');
+    expect(result.runs[0]!.epochLosses).toHaveLength(0);
+    expect(result.runs[0]!.bestEpoch).toBe(-1);
+  });
+
   it('stops a stalled run early', async () => {
     // A learning rate this large makes the loss jump around, so some epoch
     // fails to improve on the best one well before the 30th.

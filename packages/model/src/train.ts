@@ -145,14 +145,12 @@ export async function trainRun(
 
   try {
     const pretraining = await pretrain(context, network, optimizer, random);
-    pretraining.warning =
-      pretraining.failedEpoch === undefined
-        ? undefined
-        : pretrainingWarning(run, pretraining.failedEpoch, context);
     if (pretraining.losses.length > 0) {
       record.pretrainReconstruction = pretraining.losses;
     }
-    if (pretraining.warning !== undefined) warnings.push(pretraining.warning);
+    if (pretraining.failedEpoch !== undefined) {
+      warnings.push(pretrainingWarning(run, pretraining.failedEpoch, context));
+    }
     if (pretraining.aborted) record.aborted = true;
     const epochs = pretraining.stopped ? 0 : context.options.epochs;
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -208,7 +206,6 @@ interface PretrainingOutcome {
   aborted: boolean;
   /** Pretraining epoch whose reconstruction error became non-finite. */
   failedEpoch?: number;
-  warning?: FixclustWarning | undefined;
 }
 
 /**
