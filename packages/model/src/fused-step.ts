@@ -37,11 +37,11 @@ export class FusedSteps {
 
   /**
    * Returns a runner when the active backend registers the fused kernel
-   * and the training covers only what it computes: a plain stack of dense
+   * and the training needs nothing else. That means a plain stack of dense
    * layers with every variable trained, fixed representatives, no
-   * autoencoder, the clustering objective (not reconstruction alone), and
-   * tfjs's Adam or SGD optimizer. Returns undefined
-   * otherwise, and the caller runs the tfjs graph.
+   * autoencoder, the clustering objective (not reconstruction alone) and
+   * tfjs's Adam or SGD optimizer. Otherwise it returns undefined, and the
+   * caller runs the tfjs graph.
    */
   static async create(
     context: ObjectiveContext,
@@ -228,9 +228,9 @@ async function readOptimizerState(
 }
 
 /**
- * The constant of the mixture losses' negative log-likelihood: `log k +
- * (d / 2) log 2π` for `gmm`, `log k` minus the Cauchy normaliser for `cmm`,
- * 0 for `km`.
+ * Returns the constant of the mixture losses' negative log-likelihood:
+ * `log k + (d / 2) log 2π` for `gmm`, `log k` minus the Cauchy normaliser
+ * for `cmm`, 0 for `km`.
  */
 function negativeLogLikelihoodConstant(
   loss: DenseTrainingStepAttrs['loss'],
