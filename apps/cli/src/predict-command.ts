@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -45,6 +46,17 @@ export async function predictCommand(
   output: Output,
 ): Promise<number> {
   await loadPlugins(options.plugin ?? []);
+  if (
+    !existsSync(join(options.model, 'model.json')) &&
+    existsSync(join(options.model, 'model', 'model.json'))
+  ) {
+    throw new InvalidParameterError(
+      'model',
+      options.model,
+      `${options.model} is the folder of a run; its model is in ` +
+        `${join(options.model, 'model')}, so pass that to --model`,
+    );
+  }
   const baseline = await readBaselineKind(options.model);
   const fitted =
     baseline === undefined
@@ -61,6 +73,18 @@ export async function predictCommand(
       formatBackend(selection.backend),
   );
 
+  if (
+    options.proba === true &&
+    !('kind' in fitted) &&
+    fitted.options.loss === 'km'
+  ) {
+    throw new InvalidParameterError(
+      'proba',
+      true,
+      '--proba needs a model trained with a mixture loss (gmm or cmm); ' +
+        'this model uses km, so leave out --proba',
+    );
+  }
   const csv =
     'kind' in fitted
       ? baselineCsv(mode, fitted, dataset, options.proba === true)

@@ -121,6 +121,37 @@ describe('fixclust predict on files and saved baselines', () => {
     expect(column(onNew.stdout.join('\n'), 1)).toHaveLength(90);
   });
 
+  it('points from a run folder to its model', async () => {
+    const result = await fixclust(
+      'predict',
+      '--model',
+      join(directory, 'run'),
+      '--dataset',
+      join(directory, 'new.csv'),
+      '--label-column',
+      'class',
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `its model is in ${join(directory, 'run', 'model')}`,
+    );
+  });
+
+  it('rejects --proba for a k-means model', async () => {
+    const result = await fixclust(
+      'predict',
+      '--model',
+      join(directory, 'run', 'model'),
+      '--dataset',
+      join(directory, 'new.csv'),
+      '--label-column',
+      'class',
+      '--proba',
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('this model uses km, so leave out --proba');
+  });
+
   it('rejects a file with another number of features', async () => {
     const narrow = join(directory, 'narrow.csv');
     await writeFile(narrow, 'a,b\n1,2\n3,4\n');

@@ -118,10 +118,14 @@ function buildProgram(
     .option('--no-raw', 'skip the rows on raw features')
     .option(
       '--runs <n>',
-      'runs of each deep preset (default: 10)',
+      "runs of each deep preset (default: the preset's own, 10 for the published ones)",
       parseInteger,
     )
-    .option('--epochs <n>', 'epochs of each run (default: 10)', parseInteger)
+    .option(
+      '--epochs <n>',
+      "epochs of each run (default: the preset's own, 10)",
+      parseInteger,
+    )
     .option(
       '--n-init <n>',
       'restarts of k-means and the mixture (default: 10)',

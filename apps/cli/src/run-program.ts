@@ -55,12 +55,12 @@ export function addRunCommand(
     )
     .option(
       '--runs <n>',
-      'independent runs; the lowest loss is kept (default: 10)',
+      "independent runs; the lowest loss is kept (default: 10, or the preset's)",
       parseInteger,
     )
     .option(
       '--epochs <n>',
-      'passes over the data per run (default: 10)',
+      "passes over the data per run (default: 10, or the preset's)",
       parseInteger,
     )
     .option(
@@ -70,7 +70,7 @@ export function addRunCommand(
     )
     .option(
       '--learning-rate <rate>',
-      'step size of the optimizer (default: 0.001)',
+      "step size of the optimizer (default: 0.001, or the preset's)",
       parseNumber,
     )
     .option(

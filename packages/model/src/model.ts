@@ -420,7 +420,7 @@ export class FixedRepresentativeClustering {
         'nFeatures',
         data.nFeatures,
         `data has ${data.nFeatures} features, but the model was fitted on ` +
-          `${this.fitted.nFeatures}`,
+          `${this.fitted.nFeatures}; pass rows with the training data's features`,
       );
     }
     assertValidMatrix(data);

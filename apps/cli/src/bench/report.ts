@@ -77,7 +77,8 @@ function formatMeasure(value: number | null): string {
 function floorMultiple(row: BenchRow): string {
   const { epochSeconds, floorSeconds } = row;
   if (epochSeconds === null || floorSeconds === null) return '—';
-  return `${(epochSeconds / floorSeconds).toFixed(1)}× of ${floorSeconds.toFixed(3)} s`;
+  const floor = floorSeconds.toPrecision(2);
+  return `${(epochSeconds / floorSeconds).toFixed(1)}× of ${floor} s`;
 }
 
 /** Renders the rows as a Markdown table with the command and machine. */

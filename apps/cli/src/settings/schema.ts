@@ -8,6 +8,7 @@ import {
   PRESETS,
   QUALITY_PRESETS,
   REPRESENTATIVE_INITS,
+  RUN_SELECTIONS,
   SCALINGS,
   type PresetName,
 } from '@fixclust/model';
@@ -94,6 +95,10 @@ const modelSchema = z.strictObject({
   representativeVariance: weight.optional(),
   uniformLogits: weight.optional(),
   klDivergence: weight.optional(),
+  deviationTarget: z
+    .union([number(0, false), z.literal('representatives')])
+    .nullable()
+    .optional(),
 });
 
 /** Training settings and the compute backend. */
@@ -107,6 +112,9 @@ const trainingSchema = z.strictObject({
   shuffle: z.boolean().optional(),
   seed: count(0, MAX_SEED).optional(),
   shareOptimizerState: z.boolean().optional(),
+  runSelection: z.enum(RUN_SELECTIONS).optional(),
+  pretrainEpochs: count(0).optional(),
+  patience: count(1).nullable().optional(),
   backend: z.string().min(1).optional(),
 });
 

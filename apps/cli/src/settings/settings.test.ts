@@ -228,3 +228,33 @@ describe('example experiment files', () => {
     });
   });
 });
+
+describe('quality options in experiment files', () => {
+  it('accepts the capped term, run selection and stopping', () => {
+    const parsed = experimentSchema.parse({
+      model: { preset: 'km-plus', deviationTarget: 'representatives' },
+      training: { runSelection: 'balance', pretrainEpochs: 0, patience: 3 },
+    });
+    expect(parsed.model?.deviationTarget).toBe('representatives');
+    expect(parsed.training?.runSelection).toBe('balance');
+    expect(parsed.training?.patience).toBe(3);
+  });
+
+  it('takes a numeric cap or none', () => {
+    expect(
+      experimentSchema.parse({ model: { deviationTarget: 0.5 } }).model
+        ?.deviationTarget,
+    ).toBe(0.5);
+    expect(
+      experimentSchema.parse({ model: { deviationTarget: null } }).model
+        ?.deviationTarget,
+    ).toBeNull();
+  });
+
+  it('rejects an unknown run selection', () => {
+    expect(
+      experimentSchema.safeParse({ training: { runSelection: 'best' } })
+        .success,
+    ).toBe(false);
+  });
+});

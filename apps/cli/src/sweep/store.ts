@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@fixclust/core';
+import { FixclustError, InvalidParameterError } from '@fixclust/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 import type { BenchCell, BenchRow } from '../bench/types.js';
@@ -58,7 +58,31 @@ export function connectRedis(url: string, persistent: boolean): Redis {
         connectTimeout: 5000,
         retryStrategy: (times) => (times > 5 ? null : 1000),
       };
-  return new Redis(url, options);
+  const redis = new Redis(url, options);
+  // Without a listener ioredis prints every failed connection attempt with
+  // its stack; the commands report the failure themselves.
+  redis.on('error', () => {});
+  return redis;
+}
+
+/**
+ * Rewrites a failed Redis connection as a one-line error that names the
+ * URL; other errors pass through.
+ */
+export function redisFailure(error: unknown, url: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const connection =
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    /Connection is closed|connect ECONNREFUSED|MaxRetriesPerRequest/.test(
+      message,
+    );
+  if (!connection) return error;
+  return new FixclustError(
+    `cannot reach Redis at ${url} (${message}); start the server or check --redis`,
+  );
 }
 
 /**

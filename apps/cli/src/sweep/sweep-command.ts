@@ -12,7 +12,12 @@ import { describeCell } from '../bench/runner.js';
 import type { BenchCell } from '../bench/types.js';
 import type { Output } from '../output.js';
 import { cellKey, readGridFile } from './grid.js';
-import { connectRedis, DEFAULT_QUEUE, readResults } from './store.js';
+import {
+  connectRedis,
+  DEFAULT_QUEUE,
+  readResults,
+  redisFailure,
+} from './store.js';
 
 /** Options of `fixclust sweep`, as parsed from the command line. */
 export interface SweepCommandOptions {
@@ -54,6 +59,9 @@ export async function sweepCommand(
   const name = options.queue ?? DEFAULT_QUEUE;
   const redis = connectRedis(options.redis, false);
   const queue = new Queue<BenchCell>(name, { connection: redis });
+  // Connection errors surface from the calls below; without a listener
+  // BullMQ would also print each one with its stack.
+  queue.on('error', () => {});
   try {
     if (collect) {
       const out = options.out ?? 'sweep-results';
@@ -62,6 +70,8 @@ export async function sweepCommand(
     const cells = await readGridFile(options.grid!);
     await enqueueCells(queue, cells, attempts, output);
     return 0;
+  } catch (error) {
+    throw redisFailure(error, options.redis);
   } finally {
     await queue.close();
     redis.disconnect();

@@ -83,11 +83,19 @@ export async function workerCommand(
       stalledInterval,
     },
   );
-  reportEvents(worker, output);
+  reportEvents(worker, output, options.redis);
   output.error(`worker ${name} takes jobs from ${queue}`);
   await untilStopped();
+  if (redis.status !== 'ready') {
+    // Nothing can run or be stored without Redis, so nothing is waited for.
+    output.error(`worker ${name} stopping; Redis at ${options.redis} is down`);
+    redis.disconnect();
+    await worker.close(true);
+    return 0;
+  }
   output.error(`worker ${name} stopping after its current jobs`);
-  await worker.close();
+  // A second signal stops at once, without waiting for the jobs.
+  await Promise.race([worker.close(), untilStopped()]);
   redis.disconnect();
   return 0;
 }
@@ -140,15 +148,25 @@ async function processJob(
   return { key, stored };
 }
 
-function reportEvents(worker: Worker, output: Output): void {
+/** Shortest gap between two reports of the same worker error. */
+const ERROR_REPEAT_MS = 30_000;
+
+function reportEvents(worker: Worker, output: Output, url: string): void {
   worker.on('failed', (job, error) => {
     const id = job?.id ?? 'unknown';
     const tries =
       job === undefined ? '' : `, ${job.attemptsMade} failed so far`;
     output.error(`job ${id} failed: ${error.message}${tries}`);
   });
+  // A lost connection raises the same error every second or two while
+  // ioredis retries, so each message is reported again only after a pause.
+  const reported = new Map<string, number>();
   worker.on('error', (error) => {
-    output.error(`worker error: ${error.message}`);
+    const now = Date.now();
+    const last = reported.get(error.message);
+    if (last !== undefined && now - last < ERROR_REPEAT_MS) return;
+    reported.set(error.message, now);
+    output.error(`worker error (Redis at ${url}): ${error.message}`);
   });
   worker.on('stalled', (jobId) => {
     output.error(`job ${jobId} stalled (its worker was lost); requeued`);
