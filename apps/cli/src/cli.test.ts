@@ -113,7 +113,11 @@ describe('fixclust run on 2,000 MNIST digits', () => {
         .split('\n')
         .slice(1)
         .map((row) => row.split(',')[index]);
-    expect(column(again, 1)).toEqual(column(trained, 2));
+    // Both files have index, row and label first: the sampled rows and
+    // their labels match.
+    expect(again.split('\n')[0]).toBe('index,row,label');
+    expect(column(again, 1)).toEqual(column(trained, 1));
+    expect(column(again, 2)).toEqual(column(trained, 2));
   });
 
   it('writes summary.json with metrics and settings', async () => {

@@ -89,13 +89,19 @@ export async function predictCommand(
     'kind' in fitted
       ? baselineCsv(mode, fitted, dataset, options.proba === true)
       : mode === 'transform'
-        ? matrixCsv('dim', await fitted.transform(dataset), dataset.nSamples)
+        ? matrixCsv(
+            'dim',
+            await fitted.transform(dataset),
+            dataset.nSamples,
+            sourceRowsOf(dataset),
+          )
         : labelsCsv(
             await fitted.predict(dataset),
             options.proba === true
               ? await fitted.predictProba(dataset)
               : undefined,
             fitted.options.nClusters,
+            sourceRowsOf(dataset),
           );
   if (options.out === undefined) {
     output.log(csv.trimEnd());
@@ -145,7 +151,7 @@ function baselineCsv(
       );
     }
     const mapped = fitted.transform(data);
-    return matrixCsv('pc', mapped.x, dataset.nSamples);
+    return matrixCsv('pc', mapped.x, dataset.nSamples, sourceRowsOf(dataset));
   }
   if (mode === 'transform') {
     throw new InvalidParameterError(
@@ -169,21 +175,32 @@ function baselineCsv(
       : undefined;
   const k =
     fitted.kind === 'gaussian-mixture' ? fitted.nComponents : fitted.nClusters;
-  return labelsCsv(labels, probabilities, k);
+  return labelsCsv(labels, probabilities, k, sourceRowsOf(dataset));
+}
+
+/**
+ * Returns the row of the full data set that each sampled row came from,
+ * when `--limit` drew a sample; undefined otherwise.
+ */
+function sourceRowsOf(dataset: LoadedData): Int32Array | undefined {
+  return (dataset as { sourceRows?: Int32Array }).sourceRows;
 }
 
 function labelsCsv(
   labels: Int32Array,
   probabilities: Float32Array | undefined,
   k: number,
+  rows: Int32Array | undefined,
 ): string {
-  const header = ['index', 'label'];
+  const header =
+    rows === undefined ? ['index', 'label'] : ['index', 'row', 'label'];
   if (probabilities !== undefined) {
     for (let c = 0; c < k; c++) header.push(`p${c}`);
   }
   const lines = [header.join(',')];
   labels.forEach((label, i) => {
-    const row: Array<number | string> = [i, label];
+    const row: Array<number | string> =
+      rows === undefined ? [i, label] : [i, rows[i]!, label];
     if (probabilities !== undefined) {
       for (let c = 0; c < k; c++)
         row.push(probabilities[i * k + c]!.toPrecision(6));
@@ -193,10 +210,16 @@ function labelsCsv(
   return `${lines.join('\n')}\n`;
 }
 
-function matrixCsv(prefix: string, values: Float32Array, nSamples: number) {
+function matrixCsv(
+  prefix: string,
+  values: Float32Array,
+  nSamples: number,
+  rows: Int32Array | undefined,
+) {
   const width = values.length / nSamples;
   const header = [
     'index',
+    ...(rows === undefined ? [] : ['row']),
     ...Array.from({ length: width }, (_, j) => `${prefix}${j}`),
   ];
   const lines = [header.join(',')];
@@ -204,7 +227,8 @@ function matrixCsv(prefix: string, values: Float32Array, nSamples: number) {
     const row = Array.from(values.subarray(i * width, (i + 1) * width), (v) =>
       v.toPrecision(7),
     );
-    lines.push([i, ...row].join(','));
+    const source = rows === undefined ? [] : [rows[i]!];
+    lines.push([i, ...source, ...row].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
