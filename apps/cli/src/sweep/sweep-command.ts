@@ -11,6 +11,7 @@ import {
 import { describeCell } from '../bench/runner.js';
 import type { BenchCell } from '../bench/types.js';
 import type { Output } from '../output.js';
+import { writeBenchReport } from '../report-command.js';
 import { cellKey, readGridFile } from './grid.js';
 import {
   connectRedis,
@@ -122,9 +123,10 @@ async function collectSweep(
     failures,
   };
   await writeBenchRecord(out, record);
+  await writeBenchReport(out, record);
   output.error(
     `wrote ${record.rows.length} rows of ${results.length} cells to ` +
-      `${join(out, 'benchmarks.md')}, .json and .csv; ${failures.length} ` +
+      `${join(out, 'benchmarks.md')}, .json, .csv and .html; ${failures.length} ` +
       `failed, ${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} ` +
       `running, ${counts['delayed'] ?? 0} waiting to retry`,
   );

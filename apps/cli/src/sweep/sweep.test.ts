@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -235,5 +235,7 @@ function sweepSuite(dataDirectory: string): void {
     );
     expect(output.stderr.join('\n')).toContain('of 4 cells');
     expect(status).toBe(0);
+    const html = await readFile(join(out, 'benchmarks.html'), 'utf8');
+    expect(html).toContain('<table');
   });
 }
