@@ -333,8 +333,8 @@ bool ReadTerms(const Napi::CallbackInfo& info, size_t index, double** terms) {
 //
 // shape: [n, layers, k, d, in_0, out_0, in_1, out_1, ...]. x is n × in_0,
 // points k × d with d = out of the last layer. params lists each layer's
-// weight (in × out, row-major) then bias (out); the moment and output
-// lists follow the same order (the moment lists may be empty for SGD).
+// weight (in × out, row-major), then its bias (out). The moment and output
+// lists follow the same order, and the moment lists are empty for SGD.
 // activations: one code per layer. settings: see `Setting`. target: the
 // variable-features term's cap on each of the d deviations, or empty.
 // terms receives the clustering term and the variable-features term of
@@ -419,7 +419,7 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
     }
   }
 
-  // Forward: activations[l] holds layer l's output, n × out_l.
+  // Forward: outputsOf[l] is layer l's output, n × out_l.
   thread_local std::vector<std::vector<float>> outputsOf;
   outputsOf.resize(static_cast<size_t>(layers));
   const float* in = x.data;

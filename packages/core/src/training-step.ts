@@ -2,12 +2,13 @@ import type { ClusteringLoss } from './types.js';
 
 /**
  * Name of the tfjs kernel a compute backend may register to run a whole
- * training step of a dense mapping network in one call: the forward pass,
- * the clustering loss to fixed representatives plus the variable-features
- * term (and any L2 penalty), the backward pass and the optimizer update.
- * The model uses it, when the active backend has it, for the networks and
- * options it covers, and checks it with the backend conformance suite;
- * every other configuration runs as separate tfjs kernels.
+ * training step of a dense mapping network in one call. The step is the
+ * forward pass, the clustering loss to fixed representatives plus the
+ * variable-features term (and any L2 penalty), the backward pass and the
+ * optimizer update. The model uses it, when the active backend has it,
+ * for the networks and options it covers, and the backend conformance
+ * suite checks it. Every other configuration runs as separate tfjs
+ * kernels.
  *
  * Inputs, by name: `x` (batch × input width), `points` (the k × d fixed
  * representatives), `p0 … p(2L-1)` (each layer's weight, `in × out`, then

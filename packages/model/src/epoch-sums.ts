@@ -65,3 +65,15 @@ export class EpochSums {
     };
   }
 }
+
+/** Steps between yields to the event loop, so an abort can arrive. */
+export const STEPS_PER_YIELD = 64;
+
+/** Lets pending events run; browsers have no setImmediate. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function'
+      ? setImmediate(resolve)
+      : setTimeout(resolve, 0),
+  );
+}

@@ -4,7 +4,7 @@ import {
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { logGammaOfHalfInteger } from './losses.js';
+import { mixtureLossConstant } from './losses.js';
 import type { NetworkVariables } from './network/index.js';
 import type { ObjectiveContext } from './objective.js';
 import type { StepOutcome } from './training-step.js';
@@ -72,7 +72,7 @@ export class FusedSteps {
     const attrs: Omit<DenseTrainingStepAttrs, 'step'> = {
       activations: layers.layers.map((layer) => layer.activation),
       loss: options.loss,
-      lossConstant: negativeLogLikelihoodConstant(options.loss, k, d),
+      lossConstant: mixtureLossConstant(options.loss, k, d),
       lambda: options.lambda,
       varianceEpsilon: options.varianceEpsilon,
       deviationTarget: [...(context.deviationTarget ?? [])],
@@ -225,23 +225,4 @@ async function readOptimizerState(
     iterations: step,
     moments: moments.length === 2 * count ? moments.map((m) => m.tensor) : [],
   };
-}
-
-/**
- * Returns the constant of the mixture losses' negative log-likelihood:
- * `log k + (d / 2) log 2π` for `gmm`, `log k` minus the Cauchy normaliser
- * for `cmm`, 0 for `km`.
- */
-function negativeLogLikelihoodConstant(
-  loss: DenseTrainingStepAttrs['loss'],
-  k: number,
-  d: number,
-): number {
-  if (loss === 'km') return 0;
-  if (loss === 'gmm') return Math.log(k) + (d / 2) * Math.log(2 * Math.PI);
-  const logNormaliser =
-    logGammaOfHalfInteger(1 + d) -
-    logGammaOfHalfInteger(1) -
-    (d / 2) * Math.log(Math.PI);
-  return Math.log(k) - logNormaliser;
 }

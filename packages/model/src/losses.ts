@@ -107,6 +107,19 @@ export function representativeDeviations(points: number[][]): number[] {
 }
 
 /**
+ * Returns the per-feature caps of the variable-features term that the
+ * `deviationTarget` option describes, or undefined for no cap.
+ */
+export function deviationCaps(
+  target: number | 'representatives' | null,
+  points: number[][],
+): number[] | undefined {
+  if (target === null) return undefined;
+  if (target === 'representatives') return representativeDeviations(points);
+  return points[0]!.map(() => target);
+}
+
+/**
  * Negative log-likelihood, averaged over the batch, of a uniform mixture of
  * unit-covariance Gaussians centred at the representatives:
  * `log k + (d / 2) log(2π) - logsumexp_i(-|y - r_i|² / 2)`.
@@ -116,7 +129,7 @@ export function gmmLoss(
   representatives: RepresentativeTensors,
 ): tf.Scalar {
   const [k, d] = representatives.points.shape;
-  const constant = Math.log(k) + (d / 2) * Math.log(2 * Math.PI);
+  const constant = mixtureLossConstant('gmm', k, d);
   const logDensities = unnormalisedLogDensities('gmm', y, representatives);
   return tf.sub(constant, tf.mean(tf.logSumExp(logDensities, 1)));
 }
@@ -133,13 +146,9 @@ export function cmmLoss(
   representatives: RepresentativeTensors,
 ): tf.Scalar {
   const [k, d] = representatives.points.shape;
-  const logNormaliser =
-    logGammaOfHalfInteger(1 + d) -
-    logGammaOfHalfInteger(1) -
-    (d / 2) * Math.log(Math.PI);
   const logDensities = unnormalisedLogDensities('cmm', y, representatives);
   const logMixture = tf.logSumExp(logDensities, 1);
-  return tf.sub(Math.log(k) - logNormaliser, tf.mean(logMixture));
+  return tf.sub(mixtureLossConstant('cmm', k, d), tf.mean(logMixture));
 }
 
 /**
@@ -169,6 +178,25 @@ export function posteriors(
   representatives: RepresentativeTensors,
 ): tf.Tensor2D {
   return tf.softmax(unnormalisedLogDensities(loss, y, representatives));
+}
+
+/**
+ * Returns the constant of a mixture loss's negative log-likelihood for k
+ * components in d dimensions: `log k + (d / 2) log 2π` for `gmm`, `log k`
+ * minus the Cauchy normaliser for `cmm`, and 0 for `km`, which has none.
+ */
+export function mixtureLossConstant(
+  loss: ClusteringLoss,
+  k: number,
+  d: number,
+): number {
+  if (loss === 'km') return 0;
+  if (loss === 'gmm') return Math.log(k) + (d / 2) * Math.log(2 * Math.PI);
+  const logNormaliser =
+    logGammaOfHalfInteger(1 + d) -
+    logGammaOfHalfInteger(1) -
+    (d / 2) * Math.log(Math.PI);
+  return Math.log(k) - logNormaliser;
 }
 
 /** Returns `ln Γ(m / 2)` for a positive integer m, exactly summed. */

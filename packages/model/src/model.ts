@@ -26,7 +26,7 @@ import {
 import { assertStateMatches, type FittedState } from './fitted-state.js';
 import {
   disposeRepresentatives,
-  representativeDeviations,
+  deviationCaps,
   representativeTensors,
 } from './losses.js';
 import { initialMixture } from './mixture/parameters.js';
@@ -65,20 +65,6 @@ export {
 } from './fit-result.js';
 export type { FittedState } from './fitted-state.js';
 export type { ParallelFitOptions } from './parallel-runs.js';
-
-/**
- * Resolves `deviationTarget` to one cap per mapped feature, or undefined
- * when the variable-features term has no cap.
- */
-function deviationTarget(
-  options: ResolvedOptions,
-  points: number[][],
-): number[] | undefined {
-  const target = options.deviationTarget;
-  if (target === null) return undefined;
-  if (target === 'representatives') return representativeDeviations(points);
-  return points[0]!.map(() => target);
-}
 
 /** Parts of a fitted state known before the kept run is chosen. */
 type StateBase = Pick<FittedState, 'nFeatures' | 'points' | 'preprocessing'>;
@@ -369,7 +355,10 @@ export class FixedRepresentativeClustering {
         options: this.options,
         shape: setup.shape,
         representatives: setup.representatives,
-        deviationTarget: deviationTarget(this.options, setup.points),
+        deviationTarget: deviationCaps(
+          this.options.deviationTarget,
+          setup.points,
+        ),
         initialMixture: initialMixture(this.options, setup.points),
         startTime: options.startTime,
         signal: options.signal,
@@ -392,7 +381,10 @@ export class FixedRepresentativeClustering {
           options: this.options,
           shape: setup.shape,
           representatives: setup.representatives,
-          deviationTarget: deviationTarget(this.options, setup.points),
+          deviationTarget: deviationCaps(
+            this.options.deviationTarget,
+            setup.points,
+          ),
           initialMixture: initialMixture(this.options, setup.points),
           startTime: options.startTime,
           signal: options.signal,

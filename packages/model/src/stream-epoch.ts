@@ -6,7 +6,12 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { NetworkVariables } from './network/index.js';
-import { EpochSums, type EpochOutcome } from './epoch-sums.js';
+import {
+  EpochSums,
+  STEPS_PER_YIELD,
+  yieldToEventLoop,
+  type EpochOutcome,
+} from './epoch-sums.js';
 import type { ObjectiveContext } from './objective.js';
 import type { ResolvedOptions } from './options.js';
 import { createStepRunner } from './training-step.js';
@@ -33,9 +38,6 @@ export interface StreamEpochContext extends ObjectiveContext {
 
 /** Outcome of one epoch, as the in-memory epoch of `trainRun` reports it. */
 export type StreamEpochOutcome = EpochOutcome;
-
-/** Steps between yields to the event loop, so an abort can arrive. */
-const STEPS_PER_YIELD = 64;
 
 /**
  * Trains one epoch on the batches of a streaming data set, one optimizer
@@ -80,13 +82,4 @@ export async function streamEpoch(
     await runner.finish();
   }
   return outcome(false);
-}
-
-function yieldToEventLoop(): Promise<void> {
-  // Browsers have no setImmediate.
-  return new Promise((resolve) =>
-    typeof setImmediate === 'function'
-      ? setImmediate(resolve)
-      : setTimeout(resolve, 0),
-  );
 }

@@ -24,7 +24,7 @@ import {
 import type { FittedState } from './fitted-state.js';
 import {
   disposeRepresentatives,
-  representativeDeviations,
+  deviationCaps,
   representativeTensors,
   type RepresentativeTensors,
 } from './losses.js';
@@ -185,17 +185,6 @@ function shapeOnly(dataset: StreamingDataset): DataMatrix {
   };
 }
 
-/** Cap of each mapped feature's deviation, as `fit` on a matrix sets it. */
-function deviationTarget(
-  options: ResolvedOptions,
-  points: number[][],
-): number[] | undefined {
-  const target = options.deviationTarget;
-  if (target === null) return undefined;
-  if (target === 'representatives') return representativeDeviations(points);
-  return points[0]!.map(() => target);
-}
-
 async function trainStreamRuns(
   options: ResolvedOptions,
   setup: StreamSetup,
@@ -215,7 +204,7 @@ async function trainStreamRuns(
         options,
         shape: setup.shape,
         representatives: setup.representatives,
-        deviationTarget: deviationTarget(options, setup.points),
+        deviationTarget: deviationCaps(options.deviationTarget, setup.points),
         initialMixture: initialMixture(options, setup.points),
         startTime: fitOptions.startTime,
         signal: fitOptions.signal,

@@ -12,7 +12,12 @@ import type { ResolvedOptions } from './options.js';
 import { batchTensor, type DataMatrix } from './data.js';
 import type { ObjectiveContext } from './objective.js';
 import { streamEpoch, type StreamSource } from './stream-epoch.js';
-import { EpochSums, type EpochOutcome } from './epoch-sums.js';
+import {
+  EpochSums,
+  STEPS_PER_YIELD,
+  yieldToEventLoop,
+  type EpochOutcome,
+} from './epoch-sums.js';
 import { mapRows } from './prediction.js';
 import { createOptimizer, createStepRunner } from './training-step.js';
 
@@ -103,9 +108,6 @@ export interface RunOutcome {
   bestWeights: NetworkWeights;
   warnings: FixclustWarning[];
 }
-
-/** Steps between yields to the event loop, so an abort can arrive. */
-const STEPS_PER_YIELD = 64;
 
 /**
  * Trains one run from fresh weights: the optimizer on the clustering loss
@@ -373,13 +375,4 @@ function weightsAreFinite(weights: NetworkWeights): boolean {
     if (values !== undefined) arrays.push(values);
   }
   return arrays.every((values) => values.every(Number.isFinite));
-}
-
-function yieldToEventLoop(): Promise<void> {
-  // Browsers have no setImmediate.
-  return new Promise((resolve) =>
-    typeof setImmediate === 'function'
-      ? setImmediate(resolve)
-      : setTimeout(resolve, 0),
-  );
 }

@@ -199,9 +199,9 @@ async function fitDeep(
 }
 
 /**
- * The compute floor of one epoch of the fitted dense network: its matrix
- * products at the rate OpenBLAS reaches on them, on one thread. Undefined
- * for the CNN, or where the native addon is not built.
+ * Returns the compute floor of one epoch of the fitted dense network: its
+ * matrix products at the rate OpenBLAS reaches on them on one thread.
+ * Returns undefined for the CNN, or where the native addon is not built.
  */
 function epochFloorSeconds(
   model: FixedRepresentativeClustering,

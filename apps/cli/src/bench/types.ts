@@ -89,8 +89,8 @@ export interface BenchRow {
   epochSeconds: number | null;
   /**
    * Compute floor of an epoch: its matrix-product operations at the rate
-   * OpenBLAS reaches on them on one thread of this machine; null for
-   * methods without epochs, the CNN, or where the native addon is not
+   * OpenBLAS reaches on them on one thread of this machine. Null for
+   * methods without epochs, for the CNN, and where the native addon is not
    * built.
    */
   floorSeconds: number | null;

@@ -120,7 +120,7 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
   ];
 }
 
-/** The fused training step, registered for the native backend. */
+/** Returns the fused training step's kernel config for a backend. */
 export function denseTrainingStepKernel(backendName: string): KernelConfig {
   return {
     kernelName: DENSE_TRAINING_STEP_KERNEL,

@@ -98,9 +98,9 @@ function lossesAndTerms(outcomes: StepOutcome[]): number[] {
 /**
  * Checks that the step runner the backend picks for `stepCase` (its fused
  * training step when it registers one) gives the losses, weights and
- * optimizer state of the objective's tfjs graph on the same backend, over
- * steps split across two runners on one optimizer, as a shared optimizer
- * sees them across epochs and runs.
+ * optimizer state of the objective's tfjs graph on the same backend. The
+ * steps are split across two runners on one optimizer, as they are across
+ * the epochs and runs of a shared optimizer.
  */
 export async function checkStepPaths(
   stepCase: StepCase,
