@@ -1,8 +1,10 @@
 // Bundles page.js with esbuild for the browser, serves it with the tfjs
 // `.wasm` files from a static server on 127.0.0.1, opens it in Debian's
-// Chromium through playwright-core and checks that the page clustered the
-// three blobs, one cluster each, and requested nothing but that server.
-// Expects the packages to be built. Exits 1 on failure.
+// Chromium through playwright-core (tools/chromium) and checks that the
+// page clustered the three blobs, one cluster each. The page may request
+// nothing but that server, every request must get a 200 response, and a
+// console error, an uncaught page error or a failed request fails the
+// check. Expects the packages to be built. Exits 1 on failure.
 //
 // Usage: node tools/browser-check/check.mjs [--screenshot FILE]
 import {
@@ -12,14 +14,18 @@ import {
   rmSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+
+import {
+  guardContext,
+  startStaticServer,
+  withChromium,
+} from '../chromium/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -29,17 +35,6 @@ const PAGE_PACKAGES = [
   'metrics',
   'representatives',
   'backend-wasm',
-];
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
 ];
 const PAGE_TIMEOUT_MS = 120_000;
 const POINTS_PER_BLOB = 30;
@@ -84,61 +79,44 @@ async function bundle(work) {
   return code;
 }
 
-/** Serves the page, the bundle and the wasm files; records every request. */
+/** Serves the page, the bundle and the wasm files. */
 function serve(bundleCode) {
   const require = createRequire(join(root, 'packages/backend-wasm/'));
   const wasmDirectory = dirname(
     require.resolve('@tensorflow/tfjs-backend-wasm'),
   );
   const files = new Map([
-    ['/', ['text/html', readFileSync(join(here, 'index.html'))]],
-    ['/bundle.js', ['text/javascript', bundleCode]],
+    [
+      '/',
+      {
+        contentType: 'text/html',
+        body: readFileSync(join(here, 'index.html')),
+      },
+    ],
+    ['/bundle.js', { contentType: 'text/javascript', body: bundleCode }],
   ]);
   for (const name of [
     'tfjs-backend-wasm.wasm',
     'tfjs-backend-wasm-simd.wasm',
     'tfjs-backend-wasm-threaded-simd.wasm',
   ]) {
-    files.set(`/wasm/${name}`, [
-      'application/wasm',
-      readFileSync(join(wasmDirectory, name)),
-    ]);
+    files.set(`/wasm/${name}`, {
+      contentType: 'application/wasm',
+      body: readFileSync(join(wasmDirectory, name)),
+    });
   }
-  const served = [];
-  const server = createServer((request, response) => {
-    const path = new URL(request.url, 'http://127.0.0.1').pathname;
-    const file = files.get(path);
-    served.push(`${request.method} ${path} ${file ? 200 : 404}`);
-    if (file === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': file[0] }).end(file[1]);
-  });
-  return new Promise((resolveServer) => {
-    server.listen(0, '127.0.0.1', () => resolveServer({ server, served }));
-  });
+  return startStaticServer({ files });
 }
 
-/** Opens the page; returns its outcome and every request it made. */
-async function runPage(origin, work, screenshot) {
-  const context = await chromium.launchPersistentContext(
-    join(work, 'chromium-profile'),
-    { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS },
-  );
-  const requests = [];
-  const messages = [];
-  try {
-    // Anything not for the local server is recorded and never sent.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      return url.startsWith(`${origin}/`) ? route.continue() : route.abort();
-    });
+/**
+ * Opens the page and waits for it to finish; returns its outcome and the
+ * guard's record of its requests and console.
+ */
+function runPage(server, screenshot) {
+  return withChromium(async (context) => {
+    const guard = await guardContext(context, { server });
     const page = await context.newPage();
-    page.on('console', (message) => messages.push(message.text()));
-    page.on('pageerror', (error) => messages.push(`page error: ${error}`));
-    await page.goto(`${origin}/`);
+    await page.goto(`${server.origin}/`);
     await page.waitForSelector('body:not([data-status="running"])', {
       timeout: PAGE_TIMEOUT_MS,
     });
@@ -150,10 +128,8 @@ async function runPage(origin, work, screenshot) {
       ari: document.getElementById('ari').textContent,
       error: document.getElementById('error').textContent,
     }));
-    return { outcome, requests, messages };
-  } finally {
-    await context.close();
-  }
+    return { outcome, guard };
+  });
 }
 
 /** Whether each blob (sample i is in blob i % 3) is exactly one cluster. */
@@ -164,14 +140,15 @@ function blobsRecovered(labels) {
   return labels.every((label, i) => label === clusterOf[i % 3]);
 }
 
-function checkOutcome({ outcome, requests, messages }, origin, served) {
+function checkOutcome({ outcome, guard }, server) {
   log(`page status ${outcome.status}, backend ${outcome.backend}`);
   log(`labels ${outcome.labels}`);
   log(`adjusted Rand index ${outcome.ari}`);
-  log(`server answered: ${served.join('; ')}`);
+  log(`server answered: ${server.served.join('; ')}`);
   if (outcome.status !== 'done') {
     fail(
-      `the page failed:\n${outcome.error}\nconsole:\n${messages.join('\n')}`,
+      `the page failed:\n${outcome.error}\n` +
+        `console:\n${guard.messages.join('\n')}`,
     );
   }
   const labels = outcome.labels.split(',').map(Number);
@@ -184,16 +161,10 @@ function checkOutcome({ outcome, requests, messages }, origin, served) {
   if (!JSON.parse(outcome.backend || '{}').name?.startsWith('wasm')) {
     fail(`the page did not run on the wasm backend: ${outcome.backend}`);
   }
-  if (!requests.includes(`${origin}/bundle.js`)) {
-    fail(`the request log misses the bundle: ${requests.join(', ')}`);
+  if (!guard.routed.includes(`${server.origin}/bundle.js`)) {
+    fail(`the request log misses the bundle: ${guard.routed.join(', ')}`);
   }
-  const foreign = requests.filter((url) => !url.startsWith(`${origin}/`));
-  if (foreign.length > 0) {
-    fail(`the page requested other hosts: ${foreign.join(', ')}`);
-  }
-  if (served.some((line) => line.endsWith(' 404'))) {
-    fail('the page requested files the server does not have');
-  }
+  for (const failure of guard.failures()) fail(failure);
 }
 
 async function main() {
@@ -202,13 +173,11 @@ async function main() {
   const screenshot =
     screenshotIndex > 0 ? resolve(process.argv[screenshotIndex + 1]) : null;
   const work = mkdtempSync(join(tmpdir(), 'fixclust-browser-'));
-  const { server, served } = await serve(await bundle(work));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const server = await serve(await bundle(work));
   try {
-    const result = await runPage(origin, work, screenshot);
-    checkOutcome(result, origin, served);
+    checkOutcome(await runPage(server, screenshot), server);
   } finally {
-    server.close();
+    await server.close();
     rmSync(work, { recursive: true, force: true });
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

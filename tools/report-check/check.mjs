@@ -1,11 +1,12 @@
 // Runs `fixclust run --out --report` on 1,500 USPS rows, serves the
 // report.html it wrote from a static server on 127.0.0.1, opens it in
-// Debian's Chromium through playwright-core and checks what the page
-// shows. The page may request nothing but itself: every other request is
-// aborted and fails the check, as does any console error or warning or
-// page error. The marks of each inlined SVG chart are counted in the DOM
-// and compared with the run's summary.json, mapped-sample.json and
-// labels.csv (see expectations.mjs). A full-page screenshot is written to
+// Debian's Chromium through playwright-core (tools/chromium) and checks
+// what the page shows. The page may request nothing but itself: every
+// other request is aborted and fails the check, as does any console error
+// or warning, uncaught page error or failed request. The marks of each
+// inlined SVG chart are counted in the DOM and compared with the run's
+// summary.json, mapped-sample.json and labels.csv (see expectations.mjs).
+// A full-page screenshot is written to
 // tools/report-check/results/report.png. Expects the CLI to be built.
 // Exits 1 on failure. Without USPS under FIXCLUST_DATA (default:
 // ../shared/data beside the repository) it skips, or fails when CI=true.
@@ -21,14 +22,16 @@ import {
   readFileSync,
   rmSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { chromium } from 'playwright-core';
-
+import {
+  guardContext,
+  startStaticServer,
+  withChromium,
+} from '../chromium/index.mjs';
 import {
   checkConfusionChart,
   checkLossChart,
@@ -42,17 +45,6 @@ const root = resolve(here, '../..');
 const resultsDirectory = join(here, 'results');
 const CLI = join(root, 'apps/cli/bin/fixclust.js');
 const CLI_BUILD = join(root, 'apps/cli/dist/index.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CLI_TIMEOUT_MS = 180_000;
 const PAGE_TIMEOUT_MS = 60_000;
 
@@ -110,23 +102,10 @@ async function runCli(work, data) {
   return { out, report };
 }
 
-/** Serves report.html alone on 127.0.0.1; records every request. */
+/** Serves report.html alone on 127.0.0.1 as /report.html. */
 function serve(reportFile) {
-  const page = readFileSync(reportFile);
-  const served = [];
-  const server = createServer((request, response) => {
-    const path = new URL(request.url, 'http://127.0.0.1').pathname;
-    const found = path === '/report.html';
-    served.push(`${request.method} ${path} ${found ? 200 : 404}`);
-    if (!found) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html' }).end(page);
-  });
-  return new Promise((resolveServer) => {
-    server.listen(0, '127.0.0.1', () => resolveServer({ server, served }));
-  });
+  const page = { contentType: 'text/html', body: readFileSync(reportFile) };
+  return startStaticServer({ files: new Map([['/report.html', page]]) });
 }
 
 /**
@@ -163,58 +142,35 @@ function readPage() {
 }
 
 /**
- * Opens the report; returns what the page shows, every request it made,
- * and its console errors, warnings and page errors.
+ * Opens the report; returns what the page shows and the guard's record of
+ * its requests, console errors, warnings, page errors and failed requests.
  */
-async function openReport(url, work, screenshot) {
-  const context = await chromium.launchPersistentContext(
-    join(work, 'chromium-profile'),
-    { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS },
-  );
-  const routed = [];
-  const requested = [];
-  const problems = [];
-  try {
+function openReport(server, url, screenshot) {
+  return withChromium(async (context) => {
     // Only the page itself is sent; anything else is recorded and aborted.
-    await context.route('**/*', (route) => {
-      const target = route.request().url();
-      routed.push(target);
-      return target === url ? route.continue() : route.abort();
+    const guard = await guardContext(context, {
+      server,
+      allowUrl: (target) => target === url,
+      failingConsoleTypes: ['error', 'warning'],
     });
-    context.on('request', (request) => requested.push(request.url()));
     const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') {
-        problems.push(`console ${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error}`));
-    page.on('requestfailed', (request) =>
-      problems.push(`request failed: ${request.url()}`),
-    );
     await page.goto(url, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
     const content = await page.evaluate(readPage);
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { content, routed, requested, problems };
-  } finally {
-    await context.close();
-  }
+    return { content, guard };
+  });
 }
 
-function checkRequests({ routed, requested, problems }, url, served) {
+function checkRequests(guard, url, served) {
   log(`server answered: ${served.join('; ')}`);
-  for (const problem of problems) fail(problem);
-  const all = [...new Set([...routed, ...requested])];
-  const others = all.filter((target) => target !== url);
-  if (others.length > 0) {
-    fail(`the page requested more than itself: ${others.join(', ')}`);
-  }
-  if (!requested.includes(url) || served.length !== 1) {
+  for (const failure of guard.failures()) fail(failure);
+  if (!guard.requested.includes(url) || served.length !== 1) {
     fail(`the page was not loaded once from ${url}: ${served.join('; ')}`);
   }
+  const all = [...new Set([...guard.routed, ...guard.requested])];
   log(
     `requests: ${all.length} (${all.join(', ')}), console errors and ` +
-      `warnings, page errors: ${problems.length}`,
+      `warnings, page errors, failed requests: ${guard.problems.length}`,
   );
 }
 
@@ -316,19 +272,18 @@ async function checkReport(work) {
   if (folders === null) return false;
   const { out, report } = folders;
   const files = readRunFiles(out);
-  const { server, served } = await serve(join(report, 'report.html'));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const url = `${origin}/report.html`;
+  const server = await serve(join(report, 'report.html'));
+  const url = `${server.origin}/report.html`;
   const screenshot = join(resultsDirectory, 'report.png');
   mkdirSync(resultsDirectory, { recursive: true });
   try {
-    const result = await openReport(url, work, screenshot);
-    log(`page "${result.content.title}", screenshot ${screenshot}`);
-    checkRequests(result, url, served);
-    checkCharts(result.content, files);
-    checkImages(result.content, files.sample);
+    const { content, guard } = await openReport(server, url, screenshot);
+    log(`page "${content.title}", screenshot ${screenshot}`);
+    checkRequests(guard, url, server.served);
+    checkCharts(content, files);
+    checkImages(content, files.sample);
   } finally {
-    server.close();
+    await server.close();
   }
   return true;
 }

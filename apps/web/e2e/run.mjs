@@ -1,43 +1,32 @@
-// End-to-end check of the page in Debian's Chromium. It builds the app
-// with Vite and serves the built folder from a static server on 127.0.0.1.
-// It uploads a CSV of three labelled blobs through the file input, trains
-// 2 epochs on the wasm backend, and checks the labels, the metrics, the
-// charts and the model download. Then it starts a long training and checks
-// that Stop keeps a model. Requests to any other host are aborted and fail
-// the check. A screenshot is written to apps/web/test-results/. Expects
-// the workspace packages to be built. Exits 1 on failure.
+// End-to-end check of the page in Debian's Chromium (tools/chromium). It
+// builds the app with Vite and serves the built folder from a static
+// server on 127.0.0.1. It uploads a CSV of three labelled blobs through
+// the file input, trains 2 epochs on the wasm backend, and checks the
+// labels, the metrics, the charts and the model download. Then it starts a
+// long training and checks that Stop keeps a model. Requests to any other
+// host are aborted and fail the check, as do responses other than 200,
+// console errors, uncaught page errors and failed requests. A screenshot
+// is written to apps/web/test-results/. Expects the workspace packages to
+// be built. Exits 1 on failure.
 //
 // Usage: node apps/web/e2e/run.mjs
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Random } from '@fixclust/core';
 import { adjustedRandIndex } from '@fixclust/metrics';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
+
+import {
+  guardContext,
+  startStaticServer,
+  withChromium,
+} from '../../../tools/chromium/index.mjs';
 
 const appDirectory = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDirectory = join(appDirectory, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TRAINING_TIMEOUT_MS = 120_000;
 const ROWS_PER_BLOB = 80;
 const N_BLOBS = 3;
@@ -47,12 +36,6 @@ const N_BLOBS = 3;
  * one cluster for all rows or random labels score about 0.
  */
 const MIN_ARI = 0.5;
-const CONTENT_TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-};
 
 function fail(message) {
   console.error(`web-e2e: ${message}`);
@@ -69,34 +52,6 @@ async function buildApp() {
   await build({ root: appDirectory, logLevel: 'error' });
   log(`built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return join(appDirectory, 'dist');
-}
-
-/** Serves `root` on 127.0.0.1; records every request with its status. */
-function serve(root) {
-  const served = [];
-  const server = createServer((request, response) => {
-    const path = new URL(request.url, 'http://127.0.0.1').pathname;
-    const relative = path === '/' ? 'index.html' : decodeURIComponent(path);
-    const file = normalize(join(root, relative));
-    let body;
-    if (file.startsWith(root + sep)) {
-      try {
-        body = readFileSync(file);
-      } catch {
-        body = undefined;
-      }
-    }
-    served.push(`${request.method} ${path} ${body ? 200 : 404}`);
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-    response.writeHead(200, { 'content-type': type }).end(body);
-  });
-  return new Promise((resolveServer) => {
-    server.listen(0, '127.0.0.1', () => resolveServer({ server, served }));
-  });
 }
 
 /**
@@ -281,41 +236,31 @@ async function checkStop(page, nRows) {
   if (rows !== nRows) fail(`after Stop, labels.csv has ${rows} rows`);
 }
 
-/** Opens the page and runs both checks; returns every request made. */
-async function runPage(origin, work, csv) {
-  const context = await chromium.launchPersistentContext(
-    join(work, 'chromium-profile'),
-    { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS },
-  );
-  const requests = [];
-  const messages = [];
-  try {
-    // Anything not for the local server is recorded and never sent.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      return url.startsWith(`${origin}/`) ? route.continue() : route.abort();
+/**
+ * Opens the page and runs both checks; returns the guard's record of the
+ * requests and the console.
+ */
+function runPage(server, csv) {
+  return withChromium(async (context) => {
+    // Blob URLs are the page's downloads, made in the browser's memory.
+    const guard = await guardContext(context, {
+      server,
+      allowUrl: (url) =>
+        url.startsWith(`${server.origin}/`) || url.startsWith('blob:'),
     });
     const page = await context.newPage();
-    page.on('console', (message) => messages.push(message.text()));
-    page.on('pageerror', (error) => messages.push(`page error: ${error}`));
-    await page.goto(`${origin}/`);
+    await page.goto(`${server.origin}/`);
     await checkTraining(page, csv);
     await checkStop(page, csv.classes.length);
-  } finally {
-    await context.close();
-  }
-  if (messages.length > 0) log(`console:\n${messages.join('\n')}`);
-  return requests;
+    return guard;
+  });
 }
 
-function checkRequests(requests, origin, served) {
-  const foreign = requests.filter(
-    (url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:'),
-  );
-  if (foreign.length > 0) fail(`requests to other hosts: ${foreign}`);
-  const missing = served.filter((line) => line.endsWith(' 404'));
-  if (missing.length > 0) fail(`the server lacked: ${missing.join('; ')}`);
+function checkRequests(guard, served) {
+  if (guard.messages.length > 0) {
+    log(`console:\n${guard.messages.join('\n')}`);
+  }
+  for (const failure of guard.failures()) fail(failure);
   if (!served.some((line) => line.includes('.wasm 200'))) {
     fail(`no .wasm file was served: ${served.join('; ')}`);
   }
@@ -325,17 +270,14 @@ async function main() {
   const started = Date.now();
   mkdirSync(resultsDirectory, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'fixclust-web-'));
-  const root = await buildApp();
-  const { server, served } = await serve(root);
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const server = await startStaticServer({ directory: await buildApp() });
   try {
     const csv = writeBlobsCsv(work);
-    const requests = await runPage(origin, work, csv);
-    checkRequests(requests, origin, served);
+    checkRequests(await runPage(server, csv), server.served);
   } catch (error) {
     fail(String(error?.stack ?? error));
   } finally {
-    server.close();
+    await server.close();
     rmSync(work, { recursive: true, force: true });
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
