@@ -314,6 +314,76 @@ describe('fixclust run on a CSV file', () => {
     await expect(readFile(join(out, 'labels.csv'))).rejects.toThrow();
   });
 
+  describe('PCA progress', () => {
+    const withPca = (quiet: boolean) => [
+      'node',
+      'fixclust',
+      'run',
+      '--dataset',
+      labelled,
+      '--label-column',
+      'group',
+      '--pca',
+      '1',
+      ...fast.filter((flag) => quiet || flag !== '--quiet'),
+    ];
+
+    it('reports the start and end of the PCA fit', async () => {
+      const output = captureOutput();
+      expect(await main(withPca(false), output, {})).toBe(0);
+      const lines = output.stderr.join('\n');
+      expect(lines).toMatch(
+        /^fitting PCA on \d+ rows: 2 features -> 1 component$/m,
+      );
+      expect(lines).toMatch(/^fitted PCA in \d+\.\d+ s$/m);
+    });
+
+    it('says nothing with --quiet', async () => {
+      const output = captureOutput();
+      expect(await main(withPca(true), output, {})).toBe(0);
+      expect(output.stderr.join('\n')).not.toContain('PCA');
+    });
+  });
+
+  describe('--pca 0', () => {
+    const textPreset = () => [
+      'node',
+      'fixclust',
+      'run',
+      '--dataset',
+      labelled,
+      '--label-column',
+      'group',
+      '--preset',
+      'km-plus-text',
+      ...fast,
+    ];
+
+    it('keeps the preset PCA without it', async () => {
+      const output = captureOutput();
+      const status = await main(textPreset(), output, {});
+      expect(status).toBe(2);
+      expect(output.stderr.join('\n')).toContain(
+        'pca must be an integer between 1 and min(nSamples, nFeatures) (2), got 100',
+      );
+    });
+
+    it('turns off the preset PCA', async () => {
+      const output = captureOutput();
+      const status = await main([...textPreset(), '--pca', '0'], output, {});
+      expect(output.stderr.join('\n')).not.toContain('fixclust:');
+      expect(status).toBe(0);
+      expect(output.stdout.join('\n')).toMatch(/^trained(\s+\d\.\d{4}){4}$/m);
+    });
+
+    it('turns it off from FIXCLUST_PCA', async () => {
+      const output = captureOutput();
+      const status = await main(textPreset(), output, { FIXCLUST_PCA: '0' });
+      expect(output.stderr.join('\n')).not.toContain('fixclust:');
+      expect(status).toBe(0);
+    });
+  });
+
   it('asks for --clusters without labels', async () => {
     const output = captureOutput();
     const status = await main(
@@ -434,6 +504,10 @@ describe('fixclust run input errors', () => {
     [['--seed', '-1'], 'seed must be an integer between 0 and 4294967295'],
     [['--limit', '0'], '--limit must be an integer at least 1, got 0'],
     [
+      ['--pca', '-1'],
+      '--pca must be an integer at least 0 (0 for no PCA), got -1',
+    ],
+    [
       ['--backend', 'tpu'],
       'unknown backend "tpu"; available: native, webgpu, wasm, cpu',
     ],
@@ -480,5 +554,54 @@ describe('fixclust run input errors', () => {
       'nClusters must be an integer between 1 and the number of samples (20), got 21',
     );
     expect(output.stderr.join('\n')).not.toContain('epoch');
+  });
+});
+
+describe('fixclust sweep --grid errors', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'fixclust-sweep-grid-'));
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('names each bad value', async () => {
+    const grid = join(directory, 'grid.json');
+    await writeFile(
+      grid,
+      JSON.stringify({
+        datasets: ['usps'],
+        methods: ['km50'],
+        seeds: [1, 'two'],
+        pca: [-20],
+      }),
+    );
+    const output = captureOutput();
+    // No server listens on loopback port 1, and none is needed to check
+    // the grid.
+    const status = await main(
+      [
+        'node',
+        'fixclust',
+        'sweep',
+        '--grid',
+        grid,
+        '--redis',
+        'redis://127.0.0.1:1',
+      ],
+      output,
+    );
+    expect(status).toBe(2);
+    const stderr = output.stderr.join('\n');
+    expect(stderr).toContain(
+      `fixclust: grid file ${grid} is invalid:\n` +
+        '  grid.seeds[1] is "two"; expected an integer between 0 and ' +
+        '4294967295\n' +
+        '  grid.pca[0] is -20; expected an integer at least 0',
+    );
+    expect(stderr).not.toContain('Redis');
   });
 });

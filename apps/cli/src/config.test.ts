@@ -120,6 +120,47 @@ describe('fixclust run --config', () => {
     );
   });
 
+  it('turns off the preset PCA with pca 0', async () => {
+    const config = join(directory, 'no-pca.yaml');
+    await writeFile(
+      config,
+      [
+        'data:',
+        '  dataset: blobs.csv',
+        '  labelColumn: class',
+        'preprocessing:',
+        '  pca: 0',
+        'model:',
+        '  preset: km-plus-text',
+        'training:',
+        '  nRuns: 1',
+        '  epochs: 1',
+        '  seed: 1',
+        'output:',
+        '  out: no-pca',
+        '  quiet: true',
+      ].join('\n'),
+    );
+
+    const output = captureOutput();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--config', config],
+      output,
+      {},
+    );
+    expect(output.stderr.join('\n')).not.toContain('fixclust:');
+    expect(status).toBe(0);
+
+    const summary = JSON.parse(
+      await readFile(join(directory, 'no-pca', 'summary.json'), 'utf8'),
+    ) as RunSummary;
+    expect(summary.settings.preset).toBe('km-plus-text');
+    expect(summary.settings.pca).toBeNull();
+    expect(summary.settings.scaling).toBe('standard');
+    expect(summary.settings.origins['preprocessing.pca']).toBe('config');
+    expect(summary.dataset.nFeatures).toBe(2);
+  });
+
   it('prints the reconstruction error per epoch', async () => {
     const config = join(directory, 'loud.json');
     await writeFile(

@@ -13,6 +13,7 @@ import {
   saveModel,
   type FitResult,
   type FixedRepresentativeOptions,
+  type PcaProgress,
 } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
@@ -99,6 +100,9 @@ export async function runCommand(
       backendModule: backendModuleUrl(),
       signal: controller.signal,
       onEpochEnd: (progress) => epochs?.update(progress),
+      ...(destination.quiet === true
+        ? {}
+        : { onPcaProgress: (progress) => reportPca(output, progress) }),
     });
     epochs?.stop();
     interrupt.trainingEnded();
@@ -188,6 +192,16 @@ function dataSourceOptions(
     ...(path === undefined ? {} : { data: path }),
     ...(labelColumn === undefined ? {} : { labelColumn: String(labelColumn) }),
   };
+}
+
+function reportPca(output: Output, progress: PcaProgress): void {
+  const { nSamples, nFeatures, nComponents } = progress;
+  output.error(
+    progress.phase === 'start'
+      ? `fitting PCA on ${nSamples} rows: ${nFeatures} features -> ` +
+          `${nComponents} component${nComponents === 1 ? '' : 's'}`
+      : `fitted PCA in ${formatSeconds(progress.elapsedMs)}`,
+  );
 }
 
 function reportStart(

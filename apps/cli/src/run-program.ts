@@ -92,7 +92,7 @@ export function addRunCommand(
     )
     .option(
       '--pca <n>',
-      'project the input onto n principal components first (default: none)',
+      "project the input onto n principal components first; 0 for none, which also turns off a preset's PCA (default: none, or the preset's: 100 for km-plus-text)",
       parseInteger,
     )
     .addOption(

@@ -8,12 +8,18 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { countDistinctRows, type DataMatrix } from './data.js';
 import type { ResolvedOptions } from './options.js';
+import type { PcaProgress } from './preprocessing/index.js';
 import type { EpochProgress, ModelRunRecord, RunOutcome } from './train.js';
 
 /** Options of {@link FixedRepresentativeClustering.fit}. */
 export interface FitOptions {
   /** Called after every epoch of every run. */
   onEpochEnd?: (progress: EpochProgress) => void;
+  /**
+   * Called when fitting the `pca` preprocessing starts and when it ends,
+   * which can take a while on many features (tens of seconds on 2,000).
+   */
+  onPcaProgress?: (progress: PcaProgress) => void;
   /**
    * Stops training: the current epoch ends after its current step, no
    * further run starts, and the best parameters so far are kept.

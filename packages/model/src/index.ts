@@ -69,6 +69,7 @@ export { resolveOptions } from './resolve-options.js';
 export type { StreamFitOptions } from './stream-fit.js';
 export type {
   PcaParameters,
+  PcaProgress,
   Preprocessing,
   ScalingParameters,
 } from './preprocessing/index.js';

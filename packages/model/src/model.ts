@@ -150,7 +150,9 @@ export class FixedRepresentativeClustering {
     this.validateData(data);
     await tf.ready();
 
-    const prepared = await fitPreprocessing(data, this.options);
+    const prepared = await fitPreprocessing(data, this.options, {
+      onPcaProgress: fitOptions.onPcaProgress,
+    });
     const random = new Random(this.options.seed);
     const points = buildRepresentatives(this.options, random.fork());
     const shape = fitNetworkShape(this.options, prepared.data, points);

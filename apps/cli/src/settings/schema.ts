@@ -35,6 +35,21 @@ function number(minimum: number, orEqual: boolean) {
     : schema.gt(minimum, { error });
 }
 
+/**
+ * Creates the schema of `preprocessing.pca`: a number of principal
+ * components, or 0 or null for no PCA, as in `fixclust bench --pca 0`.
+ * It parses 0 to null, the model's value for no PCA, so `--pca 0`,
+ * `FIXCLUST_PCA=0` and `pca: 0` in a file also turn off a preset's PCA.
+ */
+function pcaComponents() {
+  const error = 'must be an integer at least 0 (0 for no PCA)';
+  return z
+    .int({ error })
+    .min(0, { error })
+    .transform((n) => (n === 0 ? null : n))
+    .nullable();
+}
+
 const weight = number(0, true);
 const presetNames = [
   ...Object.keys(PRESETS),
@@ -62,7 +77,7 @@ const dataSchema = z.strictObject({
 /** Preprocessing fitted on the training data. */
 const preprocessingSchema = z.strictObject({
   scaling: z.enum(SCALINGS).optional(),
-  pca: count(1).nullable().optional(),
+  pca: pcaComponents().optional(),
 });
 
 const autoencoderSchema = z.strictObject({

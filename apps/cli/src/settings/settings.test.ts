@@ -194,6 +194,76 @@ describe('resolveRunSettings errors', () => {
   });
 });
 
+describe('pca 0 means no PCA', () => {
+  /** Resolves the settings with `pca` given by one source. */
+  async function withPca(
+    origin: 'flag' | 'environment' | 'config',
+    pca: string,
+  ) {
+    const flags: Record<string, unknown> = { preset: 'km-plus-text' };
+    const environment: Record<string, string> = {};
+    if (origin === 'flag') flags['pca'] = Number(pca);
+    if (origin === 'environment') environment['FIXCLUST_PCA'] = pca;
+    if (origin === 'config') {
+      const text = `preprocessing:\n  pca: ${pca}\n`;
+      flags['config'] = await configFile(`pca-${pca}.yaml`, text);
+    }
+    return resolveRunSettings(flags, environment);
+  }
+
+  it.each(['flag', 'environment', 'config'] as const)(
+    'turns off the preset PCA from the %s',
+    async (origin) => {
+      const { settings, origins } = await withPca(origin, '0');
+      expect(settings.preprocessing?.pca).toBeNull();
+      expect(origins['preprocessing.pca']).toBe(origin);
+      const model = new FixedRepresentativeClustering({
+        nClusters: 2,
+        ...settings.model,
+        ...settings.preprocessing,
+      });
+      expect(model.options.pca).toBeNull();
+      expect(model.options.scaling).toBe('standard');
+    },
+  );
+
+  it.each(['flag', 'environment', 'config'] as const)(
+    'keeps a count from the %s',
+    async (origin) => {
+      const { settings } = await withPca(origin, '20');
+      expect(settings.preprocessing?.pca).toBe(20);
+    },
+  );
+
+  it('takes null in a file', async () => {
+    const { settings } = await withPca('config', 'null');
+    expect(settings.preprocessing?.pca).toBeNull();
+  });
+
+  it('leaves the preset PCA without a source', async () => {
+    const { settings } = await resolveRunSettings(
+      { preset: 'km-plus-text' },
+      {},
+    );
+    const model = new FixedRepresentativeClustering({
+      nClusters: 2,
+      ...settings.model,
+    });
+    expect(model.options.pca).toBe(100);
+  });
+
+  it('rejects a negative count', async () => {
+    const expected = 'must be an integer at least 0 (0 for no PCA), got -1';
+    await expect(withPca('flag', '-1')).rejects.toThrow(`--pca ${expected}`);
+    await expect(withPca('environment', '-1')).rejects.toThrow(
+      `pca ${expected} (set with environment variable FIXCLUST_PCA)`,
+    );
+    await expect(withPca('config', '-1')).rejects.toThrow(
+      `field "preprocessing.pca" ${expected}`,
+    );
+  });
+});
+
 describe('example experiment files', () => {
   it('lists every environment variable once', () => {
     expect(new Set(ENVIRONMENT_VARIABLES).size).toBe(

@@ -51,16 +51,56 @@ describe('expandGrid', () => {
     });
   });
 
-  it('names an invalid field', async () => {
+  it('names an invalid entry and its value', async () => {
     const invalid = { ...grid, methods: ['km50', 'kmeans++'] };
     const expansion = expandGrid(invalid, 'grid.json');
     await expect(expansion).rejects.toThrow(InvalidParameterError);
-    await expect(expansion).rejects.toThrow(/grid\.json: methods\.1/);
+    await expect(expansion).rejects.toThrow(
+      'grid file grid.json is invalid: grid.methods[1] is "kmeans++"; ' +
+        'expected one of random, kmeans, gmm, km1, km50, gmm1, cmm1, ' +
+        'km-plus, km-plus-text',
+    );
   });
 
-  it('rejects an unknown field', async () => {
+  it('lists every problem on its own line', async () => {
+    const { datasets: _datasets, ...rest } = grid;
+    const invalid = { ...rest, seeds: [1, 'abc', -1], pca: [1.5], runs: 0 };
+    const error = await expandGrid(invalid, 'grid.yaml').catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect((error as Error).message.split('\n')).toEqual([
+      'grid file grid.yaml is invalid:',
+      '  grid.datasets is missing; expected a list of data sets (mnist, ' +
+        'usps, 20news)',
+      '  grid.seeds[1] is "abc"; expected an integer between 0 and 4294967295',
+      '  grid.seeds[2] is -1; expected an integer between 0 and 4294967295',
+      '  grid.pca[0] is 1.5; expected an integer at least 0',
+      '  grid.runs is 0; expected an integer at least 1',
+    ]);
+  });
+
+  it('names an unknown field', async () => {
     const expansion = expandGrid({ ...grid, epoch: 3 }, 'grid.json');
-    await expect(expansion).rejects.toThrow(/epoch/);
+    await expect(expansion).rejects.toThrow(
+      'grid.epoch is not a grid field; expected one of datasets, methods, ' +
+        'seeds, pca, backends, dataDir, limit, runs, epochs, nInit, ' +
+        'silhouetteSample',
+    );
+  });
+
+  it('names a grid that is not a mapping', async () => {
+    const expansion = expandGrid(['usps'], 'grid.json');
+    await expect(expansion).rejects.toThrow(
+      'grid file grid.json is invalid: grid is ["usps"]; expected a ' +
+        'mapping of grid fields',
+    );
+  });
+
+  it('counts the problems past ten', async () => {
+    const seeds = Array.from({ length: 12 }, () => 'x');
+    const expansion = expandGrid({ ...grid, seeds }, 'grid.json');
+    await expect(expansion).rejects.toThrow(
+      /grid\.seeds\[9\] is "x".*\n {2}and 2 more problems$/,
+    );
   });
 });
 
@@ -131,6 +171,23 @@ describe('readGridFile', () => {
   it('names a missing file', async () => {
     const path = join(directory, 'missing.json');
     await expect(readGridFile(path)).rejects.toThrow(/missing\.json/);
+  });
+
+  it('names the file and the bad values', async () => {
+    const path = join(directory, 'bad-values.yaml');
+    const lines = [
+      'datasets: [usps, cifar10]',
+      'methods: [km50]',
+      'backends: [wasm]',
+      'epochs: ten',
+    ];
+    await writeFile(path, lines.join('\n'));
+    await expect(readGridFile(path)).rejects.toThrow(
+      `grid file ${path} is invalid:\n` +
+        '  grid.datasets[1] is "cifar10"; expected one of mnist, usps, ' +
+        '20news\n' +
+        '  grid.epochs is "ten"; expected an integer at least 1',
+    );
   });
 
   it('names invalid JSON', async () => {

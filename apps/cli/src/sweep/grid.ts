@@ -10,33 +10,75 @@ import { z } from 'zod';
 import { dataPathFor, defaultBackend } from '../bench/command.js';
 import { BENCH_METHODS, type BenchCell } from '../bench/types.js';
 
-const count = z.int().min(1);
+/**
+ * Creates a schema for an integer of at least `minimum` (and at most
+ * `maximum`), whose error messages state the expected range.
+ */
+function integer(minimum: number, maximum?: number) {
+  const error =
+    maximum === undefined
+      ? `expected an integer at least ${minimum}`
+      : `expected an integer between ${minimum} and ${maximum}`;
+  const schema = z.int({ error }).min(minimum, { error });
+  return maximum === undefined ? schema : schema.max(maximum, { error });
+}
+
+/** Creates a schema for a non-empty list of `entries`. */
+function list<T extends z.ZodType>(entry: T, entries: string) {
+  return z
+    .array(entry, { error: `expected a list of ${entries}` })
+    .min(1, { error: `expected a non-empty list of ${entries}` });
+}
+
+/** Creates a schema for one of `values`. */
+function choice<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of ${values.join(', ')}` });
+}
+
+const backendName = z
+  .string({ error: 'expected a backend name' })
+  .min(1, { error: 'expected a backend name' });
 
 /**
  * A sweep's grid file: every combination of `datasets`, `pca`, `methods`,
  * `backends` and `seeds` is one cell, with the shared settings below.
  */
-export const gridSchema = z.strictObject({
-  datasets: z.array(z.enum(DATASET_NAMES)).min(1),
-  methods: z.array(z.enum(BENCH_METHODS)).min(1),
-  /** Seeds of every cell. Default: `[1]`. */
-  seeds: z.array(z.int().min(0).max(MAX_SEED)).min(1).default([1]),
-  /** Principal components of each feature set; 0 is the raw features. */
-  pca: z.array(z.int().min(0)).min(1).default([0]),
-  /** Backends; default: the first that starts where the sweep is queued. */
-  backends: z.array(z.string().min(1)).min(1).optional(),
-  /**
-   * Folder holding `usps/usps.h5` and `20news/`, as seen by the workers.
-   * Default: `FIXCLUST_DATA` where the sweep is queued.
-   */
-  dataDir: z.string().optional(),
-  /** Seeded sample size of every data set; default: all rows. */
-  limit: count.optional(),
-  runs: count.default(10),
-  epochs: count.default(10),
-  nInit: count.default(10),
-  silhouetteSample: count.default(2000),
-});
+export const gridSchema = z.strictObject(
+  {
+    datasets: list(
+      choice(DATASET_NAMES),
+      `data sets (${DATASET_NAMES.join(', ')})`,
+    ),
+    methods: list(
+      choice(BENCH_METHODS),
+      `methods (${BENCH_METHODS.join(', ')})`,
+    ),
+    /** Seeds of every cell. Default: `[1]`. */
+    seeds: list(integer(0, MAX_SEED), 'seeds').default([1]),
+    /** Principal components of each feature set; 0 is the raw features. */
+    pca: list(integer(0), 'component counts').default([0]),
+    /** Backends; default: the first that starts where the sweep is queued. */
+    backends: list(backendName, 'backend names').optional(),
+    /**
+     * Folder holding `usps/usps.h5` and `20news/`, as seen by the workers.
+     * Default: `FIXCLUST_DATA` where the sweep is queued.
+     */
+    dataDir: z.string({ error: 'expected a folder path' }).optional(),
+    /** Seeded sample size of every data set; default: all rows. */
+    limit: integer(1).optional(),
+    runs: integer(1).default(10),
+    epochs: integer(1).default(10),
+    nInit: integer(1).default(10),
+    silhouetteSample: integer(1).default(2000),
+  },
+  { error: 'expected a mapping of grid fields, such as datasets and methods' },
+);
+
+/** Fields of a grid file, in the order the schema lists them. */
+const GRID_FIELDS = Object.keys(gridSchema.shape);
+
+/** Maximum number of problems listed in an invalid grid's error. */
+const MAX_LISTED_ISSUES = 10;
 
 /** A grid file as written. */
 export type GridFile = z.input<typeof gridSchema>;
@@ -92,14 +134,13 @@ export async function expandGrid(
   value: unknown,
   source: string,
 ): Promise<BenchCell[]> {
-  const parsed = gridSchema.safeParse(value);
+  const parsed = gridSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || '(top level)';
+    const { issues } = parsed.error;
     throw new InvalidParameterError(
       'grid',
-      value,
-      `grid file ${source}: ${field}: ${issue.message}`,
+      issues[0]!.input,
+      `grid file ${source} is invalid:${formatIssues(issues)}`,
     );
   }
   const grid = parsed.data;
@@ -133,6 +174,52 @@ export async function expandGrid(
     }
   }
   return cells;
+}
+
+/**
+ * Formats the problems of a grid, one per line when there are several,
+ * such as `grid.seeds[2] is "abc"; expected an integer between 0 and
+ * 4294967295`, and counts those past {@link MAX_LISTED_ISSUES}.
+ */
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.flatMap(describeIssue);
+  const listed = lines.slice(0, MAX_LISTED_ISSUES);
+  if (lines.length > listed.length) {
+    listed.push(`and ${lines.length - listed.length} more problems`);
+  }
+  return listed.length === 1 ? ` ${listed[0]}` : `\n  ${listed.join('\n  ')}`;
+}
+
+/** Describes one issue by its grid path, the value and what is expected. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map(
+      (key) =>
+        `${gridPath([...issue.path, key])} is not a grid field; expected ` +
+        `one of ${GRID_FIELDS.join(', ')}`,
+    );
+  }
+  const value =
+    issue.input === undefined ? 'missing' : formatValue(issue.input);
+  return [`${gridPath(issue.path)} is ${value}; ${issue.message}`];
+}
+
+/** Writes a path such as `["seeds", 2]` as `grid.seeds[2]`. */
+function gridPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    return /^[A-Za-z_$][\w$]*$/.test(name)
+      ? `${text}.${name}`
+      : `${text}[${JSON.stringify(name)}]`;
+  }, 'grid');
+}
+
+/** Writes a value as in the file: strings quoted, long values cut. */
+function formatValue(value: unknown): string {
+  const text =
+    typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 /**

@@ -39,7 +39,8 @@ export interface SweepCommandOptions {
  * and `.csv`, and returns 1 when a cell failed, 0 otherwise.
  *
  * @throws InvalidParameterError unless exactly one of `--grid` and
- * `--collect` is given.
+ * `--collect` is given, or for an invalid grid file, before Redis is
+ * reached.
  */
 export async function sweepCommand(
   options: SweepCommandOptions,
@@ -57,6 +58,9 @@ export async function sweepCommand(
   }
   const attempts = options.attempts ?? 3;
   assertIntegerInRange('--attempts', attempts, 1);
+  // The grid is checked before Redis is reached, so an invalid grid
+  // fails the same way with or without a server.
+  const cells = collect ? [] : await readGridFile(options.grid!);
   const name = options.queue ?? DEFAULT_QUEUE;
   const redis = connectRedis(options.redis, false);
   const queue = new Queue<BenchCell>(name, { connection: redis });
@@ -68,7 +72,6 @@ export async function sweepCommand(
       const out = options.out ?? 'sweep-results';
       return await collectSweep(queue, redis, argv, out, output);
     }
-    const cells = await readGridFile(options.grid!);
     await enqueueCells(queue, cells, attempts, output);
     return 0;
   } catch (error) {

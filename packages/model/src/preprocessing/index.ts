@@ -2,10 +2,15 @@ import type { FixclustWarning } from '@fixclust/core';
 
 import type { DataMatrix } from '../data.js';
 import type { ResolvedOptions } from '../options.js';
-import { applyPca, fitPca, type PcaParameters } from './pca.js';
+import {
+  applyPca,
+  fitPca,
+  type PcaParameters,
+  type PcaProgress,
+} from './pca.js';
 import { applyScaling, fitScaling, type ScalingParameters } from './scaling.js';
 
-export type { PcaParameters } from './pca.js';
+export type { PcaParameters, PcaProgress } from './pca.js';
 export type { ScalingParameters } from './scaling.js';
 
 /**
@@ -15,6 +20,16 @@ export type { ScalingParameters } from './scaling.js';
 export interface Preprocessing {
   pca?: PcaParameters;
   scaling?: ScalingParameters;
+}
+
+/** Callbacks of {@link fitPreprocessing}. */
+export interface PreprocessingCallbacks {
+  /**
+   * Called when the PCA fit starts and when it ends, with the rows,
+   * features and components, so a caller can report a long fit. Not
+   * called without `pca`.
+   */
+  onPcaProgress?: ((progress: PcaProgress) => void) | undefined;
 }
 
 /**
@@ -28,6 +43,7 @@ export interface Preprocessing {
 export async function fitPreprocessing(
   data: DataMatrix,
   options: Pick<ResolvedOptions, 'pca' | 'scaling'>,
+  callbacks: PreprocessingCallbacks = {},
 ): Promise<{
   preprocessing: Preprocessing;
   data: DataMatrix;
@@ -37,7 +53,7 @@ export async function fitPreprocessing(
   const warnings: FixclustWarning[] = [];
   let current = data;
   if (options.pca !== null) {
-    const fitted = await fitPca(current, options.pca);
+    const fitted = await fitPca(current, options.pca, callbacks.onPcaProgress);
     preprocessing.pca = fitted.parameters;
     warnings.push(...fitted.warnings);
     current = await applyPca(current, fitted.parameters);

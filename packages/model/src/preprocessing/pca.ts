@@ -17,18 +17,38 @@ export interface PcaParameters {
   components: Float32Array;
 }
 
+/**
+ * Progress of one PCA fit: a `start` event once the component count is
+ * checked, and an `end` event once the components are fitted.
+ */
+export interface PcaProgress {
+  phase: 'start' | 'end';
+  /** Rows the components are fitted on. */
+  nSamples: number;
+  /** Input features of each row. */
+  nFeatures: number;
+  /** Principal components fitted. */
+  nComponents: number;
+  /** Milliseconds since the `start` event; 0 at `start`. */
+  elapsedMs: number;
+}
+
 /** Rows projected per tensor chunk. */
 const CHUNK_ROWS = 4096;
 
 /**
  * Fits PCA with `pca` from `@fixclust/baselines` on the training data.
+ * `onProgress` is called before and after the fit, which is slow on wide
+ * input because it eigendecomposes the nFeatures × nFeatures covariance.
  *
  * @throws InvalidParameterError naming `pca` when the number of components
- * is not an integer between 1 and min(nSamples, nFeatures).
+ * is not an integer between 1 and min(nSamples, nFeatures); `onProgress`
+ * is not called then.
  */
 export async function fitPca(
   data: DataMatrix,
   nComponents: number,
+  onProgress?: (progress: PcaProgress) => void,
 ): Promise<{ parameters: PcaParameters; warnings: FixclustWarning[] }> {
   const limit = Math.min(data.nSamples, data.nFeatures);
   assertIntegerInRange(
@@ -41,7 +61,15 @@ export async function fitPca(
   const input = isCsrMatrix(data.x)
     ? data.x
     : { x: data.x, nSamples: data.nSamples, nFeatures: data.nFeatures };
+
+  const { nSamples, nFeatures } = data;
+  const report = (phase: PcaProgress['phase'], elapsedMs: number) =>
+    onProgress?.({ phase, nSamples, nFeatures, nComponents, elapsedMs });
+  const startTime = performance.now();
+  report('start', 0);
   const result = await pca(input, { nComponents });
+  report('end', performance.now() - startTime);
+
   return {
     parameters: {
       nComponents,

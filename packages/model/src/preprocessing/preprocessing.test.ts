@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { DataMatrix } from '../data.js';
 import { FixedRepresentativeClustering } from '../model.js';
-import { applyPca, fitPca } from './pca.js';
+import { fitPreprocessing } from './index.js';
+import { applyPca, fitPca, type PcaProgress } from './pca.js';
 import { applyScaling, fitScaling } from './scaling.js';
 
 beforeAll(async () => {
@@ -209,6 +210,38 @@ describe('pca preprocessing', () => {
     expect(Array.from(await model.predict(data))).toEqual(
       Array.from(result.labels),
     );
+  });
+
+  it('reports the start and end of the fit', async () => {
+    const events: PcaProgress[] = [];
+    const prepared = await fitPreprocessing(
+      skewedBlobs(6),
+      { pca: 2, scaling: 'none' },
+      { onPcaProgress: (progress) => events.push(progress) },
+    );
+    const shape = { nSamples: 150, nFeatures: 6, nComponents: 2 };
+    expect(events.map((event) => event.phase)).toEqual(['start', 'end']);
+    expect(events[0]).toEqual({ phase: 'start', ...shape, elapsedMs: 0 });
+    expect(events[1]).toMatchObject(shape);
+    expect(events[1]!.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(prepared.data.nFeatures).toBe(2);
+  });
+
+  it('reports no progress without pca', async () => {
+    const events: PcaProgress[] = [];
+    await fitPreprocessing(
+      skewedBlobs(7),
+      { pca: null, scaling: 'standard' },
+      { onPcaProgress: (progress) => events.push(progress) },
+    );
+    expect(events).toEqual([]);
+  });
+
+  it('reports no progress for an invalid count', async () => {
+    const events: PcaProgress[] = [];
+    const fit = fitPca(skewedBlobs(8), 7, (progress) => events.push(progress));
+    await expect(fit).rejects.toThrow('got 7');
+    expect(events).toEqual([]);
   });
 
   it('rejects more components than features', async () => {
