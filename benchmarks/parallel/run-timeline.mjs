@@ -1,20 +1,29 @@
-// Prints when each run of a USPS km50 fit (10 runs × 10 epochs, seed 1,
-// wasm backend) ends its first and last epoch, with 1 or 2 threads, so
-// run durations alone and side by side can be compared.
+// Prints when each run of a USPS km50 fit (10 runs × 10 epochs, seed 1)
+// ends its first and last epoch, with 1 or 2 threads, and the CPU time
+// the fit took on each thread of the process, so run durations alone and
+// side by side, and the work of V8's own threads, can be compared. With 2
+// threads, the worker pool starts and loads its backend before the fit,
+// so the timeline holds training only.
 //
 // Usage, from the repository root after `pnpm build`:
-//   FIXCLUST_DATA=../shared/data node benchmarks/parallel/run-timeline.mjs 1
-//   FIXCLUST_DATA=../shared/data node benchmarks/parallel/run-timeline.mjs 2
+//   FIXCLUST_DATA=../shared/data node benchmarks/parallel/run-timeline.mjs 1 wasm
+//   FIXCLUST_DATA=../shared/data node benchmarks/parallel/run-timeline.mjs 2 wasm
+// The second argument is the backend (wasm or native; default wasm).
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-import { wasmBackend } from '@fixclust/backend-wasm';
+import { selectBackend } from '@fixclust/core';
 import { loadUsps } from '@fixclust/datasets';
-import { FixedRepresentativeClustering } from '@fixclust/model';
+import { FixedRepresentativeClustering, RunWorkerPool } from '@fixclust/model';
+import { backendCandidates } from 'fixclust/backends';
 
 const workers = Number(process.argv[2] ?? '1');
+const backendName = process.argv[3] ?? 'wasm';
 const dataFolder = process.env.FIXCLUST_DATA ?? '../shared/data';
-const backend = await wasmBackend().initialise();
+const { backend } = await selectBackend({
+  candidates: backendCandidates(backendName),
+  backend: backendName,
+});
 const usps = await loadUsps({ path: join(dataFolder, 'usps', 'usps.h5') });
 const model = new FixedRepresentativeClustering({
   nClusters: 10,
@@ -22,15 +31,24 @@ const model = new FixedRepresentativeClustering({
   nRuns: 10,
   seed: 1,
 });
-// Worker threads start the backend by name from the CLI's list.
-const backendModule = pathToFileURL(
-  join(import.meta.dirname, '../../apps/cli/dist/backends.js'),
-).href;
+// Threads of this process before the pool starts: this one and V8's.
+const ownThreads = new Set(threadTimes().keys());
+const pool =
+  workers > 1
+    ? await RunWorkerPool.start({
+        threads: workers - 1,
+        backend: backend.name,
+        // Worker threads start the backend by name from the CLI's list.
+        backendModule: import.meta.resolve('fixclust/backends'),
+      })
+    : undefined;
+await pool?.ready();
+
+const before = threadTimes();
 const marks = [];
 const result = await model.fit(usps, {
   backend,
-  workers,
-  backendModule,
+  ...(pool === undefined ? { workers: 1 } : { pool }),
   onEpochEnd: ({ run, epoch, epochs, elapsedMs }) => {
     if (epoch === 0 || epoch === epochs - 1) {
       marks.push(
@@ -39,7 +57,40 @@ const result = await model.fit(usps, {
     }
   },
 });
+const after = threadTimes();
+await pool?.close();
+
 console.log(marks.join('\n'));
 console.log(
-  `workers ${workers}: fit ${(result.fitTimeMs / 1000).toFixed(2)} s`,
+  `${backend.name}, workers ${workers}: fit ${(result.fitTimeMs / 1000).toFixed(2)} s`,
 );
+// CPU seconds of the fit: this thread, V8's helper threads (garbage
+// collection and optimising compilation for every isolate of the process,
+// the pool's included), and the pool's threads.
+const main = String(process.pid);
+const cpu = { main: 0, helpers: 0, pool: 0 };
+for (const [thread, ticks] of after) {
+  const spent = (ticks - (before.get(thread) ?? 0)) / 100;
+  if (thread === main) cpu.main += spent;
+  else if (ownThreads.has(thread)) cpu.helpers += spent;
+  else cpu.pool += spent;
+}
+console.log(
+  `cpu during the fit: main ${cpu.main.toFixed(2)} s, ` +
+    `V8 helpers ${cpu.helpers.toFixed(2)} s, ` +
+    `pool threads ${cpu.pool.toFixed(2)} s`,
+);
+
+/**
+ * User plus system CPU time of each thread of this process, in clock
+ * ticks (1/100 s on Linux), by thread id.
+ */
+function threadTimes() {
+  const times = new Map();
+  for (const thread of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    times.set(thread, Number(fields[11]) + Number(fields[12]));
+  }
+  return times;
+}

@@ -11,6 +11,7 @@ import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
   saveModel,
+  type RunWorkerPool,
   type FitResult,
   type FixedRepresentativeOptions,
   type PcaProgress,
@@ -24,7 +25,7 @@ import {
 } from './data-source.js';
 import { labelFreeMeasures } from './label-free.js';
 import type { Output } from './output.js';
-import { backendModuleUrl, resolveWorkers } from './workers.js';
+import { poolThreads, resolveWorkers, startRunPool } from './workers.js';
 import { loadPlugins } from './plugins.js';
 import { epochProgress } from './progress.js';
 import {
@@ -68,6 +69,47 @@ export async function runCommand(
   }
   await loadPlugins(settings.plugins ?? []);
   const seed = training.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
+  const selection = await selectBackend({
+    candidates: backendCandidates(training.backend),
+    backend: training.backend,
+  });
+  // The worker threads start their backend while the data loads.
+  const pool = await startRunPool(
+    poolThreads(workers, training, settings.model.preset),
+    selection.backend.name,
+  );
+  try {
+    return await trainAndReport(run, output, execution, {
+      startTime,
+      seed,
+      selection,
+      pool,
+      workers,
+    });
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** What `runCommand` has set up before the data loads. */
+interface RunStart {
+  startTime: number;
+  seed: number;
+  selection: BackendSelection;
+  /** Worker threads for the runs; undefined when one thread trains them. */
+  pool: RunWorkerPool | undefined;
+  workers: number;
+}
+
+async function trainAndReport(
+  run: RunSettings,
+  output: Output,
+  execution: RunExecution,
+  start: RunStart,
+): Promise<number> {
+  const { settings } = run;
+  const { training = {}, output: destination = {} } = settings;
+  const { startTime, seed, selection, pool, workers } = start;
   const source = dataSourceOptions(settings.data);
   const dataset = await loadDataSource(source, seed, output);
   const loadMs = performance.now() - startTime;
@@ -78,10 +120,6 @@ export async function runCommand(
       seed,
     ),
   );
-  const selection = await selectBackend({
-    candidates: backendCandidates(training.backend),
-    backend: training.backend,
-  });
   reportStart(output, dataset, selection, seed);
   if (workers > 1 && training.shareOptimizerState === true) {
     output.error(
@@ -96,8 +134,7 @@ export async function runCommand(
   try {
     const result = await model.fit(dataset, {
       backend: selection.backend,
-      workers,
-      backendModule: backendModuleUrl(),
+      ...(pool === undefined ? { workers: 1 } : { pool }),
       signal: controller.signal,
       onEpochEnd: (progress) => epochs?.update(progress),
       ...(destination.quiet === true
@@ -111,6 +148,8 @@ export async function runCommand(
       loadMs,
       totalMs: performance.now() - startTime,
     });
+    summary.workers =
+      pool === undefined ? 1 : Math.min(pool.size + 1, result.options.nRuns);
     summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
     reportEnd(output, summary, result);
     if (destination.out !== undefined) {

@@ -36,6 +36,11 @@ export interface RunSummary {
   settings: EffectiveSettings;
   seed: number;
   backend: BackendInfo & { skipped: SkippedBackend[] };
+  /**
+   * Threads that trained the runs, the main one included (`--workers`,
+   * capped at the number of runs; 1 when the runs share an optimizer).
+   */
+  workers?: number;
   /** Milliseconds spent loading, fitting (with prediction) and in all. */
   timings: { loadMs: number; fitMs: number; totalMs: number };
   /** Metrics of the untrained network; null without true labels. */

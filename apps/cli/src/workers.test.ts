@@ -79,6 +79,11 @@ describeWithData('fixclust run --workers', ['usps/usps.h5'], (data) => {
     expect(outputs[2]!.summary.runs).toHaveLength(3);
   });
 
+  it('records the threads that trained the runs', () => {
+    expect(outputs[1]!.summary.workers).toBe(1);
+    expect(outputs[2]!.summary.workers).toBe(2);
+  });
+
   it('keeps the same run and metrics', () => {
     expect(outputs[2]!.summary.bestRun).toBe(outputs[1]!.summary.bestRun);
     expect(outputs[2]!.summary.trained).toEqual(outputs[1]!.summary.trained);

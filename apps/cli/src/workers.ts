@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 
 import { assertIntegerInRange } from '@fixclust/core';
+import { QUALITY_PRESETS, RunWorkerPool } from '@fixclust/model';
 
 /**
  * Returns the number of threads that `--workers` requests: the flag's
@@ -27,4 +28,41 @@ export function backendModuleUrl(): URL {
   return moduleUrl.endsWith('.ts')
     ? new URL('../dist/backends.js', moduleUrl)
     : new URL('./backends.js', moduleUrl);
+}
+
+/**
+ * Returns how many worker threads `fixclust run` starts before it loads the
+ * data: one fewer than the threads that train runs, capped by the number
+ * of runs where the settings give it (`--runs`, or a preset that sets it),
+ * and none when the runs share one optimizer state and train in turn.
+ */
+export function poolThreads(
+  workers: number,
+  training: { nRuns?: number | undefined; shareOptimizerState?: boolean },
+  preset: string | undefined,
+): number {
+  if (training.shareOptimizerState === true) return 0;
+  const presetRuns =
+    preset !== undefined && preset in QUALITY_PRESETS
+      ? QUALITY_PRESETS[preset as keyof typeof QUALITY_PRESETS].nRuns
+      : undefined;
+  const runs = training.nRuns ?? presetRuns ?? workers;
+  return Math.min(workers, runs) - 1;
+}
+
+/**
+ * Starts `threads` run workers on the backend named `backend`, or returns
+ * undefined when `threads` is 0. The workers start the backend while this
+ * thread goes on.
+ */
+export async function startRunPool(
+  threads: number,
+  backend: string,
+): Promise<RunWorkerPool | undefined> {
+  if (threads === 0) return undefined;
+  return RunWorkerPool.start({
+    threads,
+    backend,
+    backendModule: backendModuleUrl(),
+  });
 }

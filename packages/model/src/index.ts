@@ -31,6 +31,11 @@ export {
   type FittedState,
   type ParallelFitOptions,
 } from './model.js';
+export {
+  RunWorkerPool,
+  type PoolRuns,
+  type RunWorkerPoolOptions,
+} from './worker-pool.js';
 export type { MixtureWeights } from './mixture/parameters.js';
 export {
   initialiseNetwork,

@@ -66,6 +66,15 @@ export {
 export type { FittedState } from './fitted-state.js';
 export type { ParallelFitOptions } from './parallel-runs.js';
 
+/**
+ * The outcomes of a fit's runs in run order, with each run's labels of the
+ * fit's rows where the threads that trained the runs computed them.
+ */
+interface TrainedRuns {
+  runs: RunOutcome[];
+  labels?: Int32Array[];
+}
+
 /** Parts of a fitted state known before the kept run is chosen. */
 type StateBase = Pick<FittedState, 'nFeatures' | 'points' | 'preprocessing'>;
 
@@ -170,9 +179,12 @@ export class FixedRepresentativeClustering {
       representatives,
       epochSample,
     };
-    let runs: RunOutcome[];
+    let trained: TrainedRuns;
     try {
-      runs = await this.trainRuns(setup, random, { ...fitOptions, startTime });
+      trained = await this.trainRuns(setup, random, {
+        ...fitOptions,
+        startTime,
+      });
     } finally {
       disposeRepresentatives(representatives);
     }
@@ -183,7 +195,7 @@ export class FixedRepresentativeClustering {
     }
     const result = await this.collectResult(
       prepared.data,
-      runs,
+      trained,
       state,
       fitOptions,
       startTime,
@@ -245,14 +257,15 @@ export class FixedRepresentativeClustering {
 
   private async collectResult(
     data: DataMatrix,
-    runs: RunOutcome[],
+    trained: TrainedRuns,
     state: StateBase,
     fitOptions: FitOptions,
     startTime: number,
   ): Promise<FitResult> {
     const { nClusters, loss, predictBatchSize: size } = this.options;
-    const runLabels: Int32Array[] = [];
-    for (const run of runs) {
+    const runs = trained.runs;
+    const runLabels = trained.labels ?? [];
+    for (const run of runs.slice(runLabels.length)) {
       const predictor = { weights: run.bestWeights, points: state.points };
       runLabels.push(await predictLabels(predictor, data, size, loss));
     }
@@ -346,7 +359,7 @@ export class FixedRepresentativeClustering {
     },
     random: Random,
     options: FitOptions & ParallelFitOptions & { startTime: number },
-  ): Promise<RunOutcome[]> {
+  ): Promise<TrainedRuns> {
     // Parallel runs: with more than one worker, worker threads train the
     // runs (see parallel-runs.ts) and the sequential loop below is skipped.
     const workers = workerCount(this.options, options);
@@ -365,6 +378,7 @@ export class FixedRepresentativeClustering {
         startTime: options.startTime,
         signal: options.signal,
         onEpochEnd: options.onEpochEnd,
+        epochSample: setup.epochSample,
       };
       const seeds = runSeeds(random, this.options.nRuns);
       const plan = workerPlan(workers, options, backend, setup.points);
@@ -398,7 +412,7 @@ export class FixedRepresentativeClustering {
     } finally {
       shared?.dispose();
     }
-    return runs;
+    return { runs };
   }
 
   private requireFitted(data: DataMatrix): FittedState {

@@ -1,6 +1,11 @@
 import { wasmBackend } from '@fixclust/backend-wasm';
 import { InvalidParameterError, Random } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +13,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DataMatrix } from './data.js';
 import { FixedRepresentativeClustering, type FitResult } from './model.js';
 import { workerCount } from './parallel-runs.js';
+import { RunWorkerPool } from './worker-pool.js';
 import { resolveOptions } from './resolve-options.js';
 import type { EpochProgress } from './train.js';
 
@@ -42,11 +48,12 @@ async function fitWith(
   progress: EpochProgress[] = [],
   signal?: AbortSignal,
   hold = false,
+  pool?: RunWorkerPool,
 ): Promise<FitResult> {
   const model = new FixedRepresentativeClustering(options);
   return model.fit(blobs(1), {
     workers,
-    backendModule,
+    ...(pool === undefined ? { backendModule } : { pool }),
     onEpochEnd: (entry) => {
       progress.push(entry);
       if (hold && entry.run === 0 && entry.epoch === 0) holdThread();
@@ -70,13 +77,14 @@ beforeAll(async () => {
 describe('parallel runs', () => {
   it('match sequential labels and losses', async () => {
     const sequential = await fitWith(1);
-    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const emitted = vi.spyOn(Worker.prototype, 'emit');
     const parallel = await fitWith(2, [], undefined, true);
-    const sent = posted.mock.calls.filter(
-      ([message]) => (message as { type: string }).type === 'run',
+    const done = emitted.mock.calls.filter(
+      ([event, message]) =>
+        event === 'message' && (message as { type: string }).type === 'done',
     );
-    posted.mockRestore();
-    expect(sent.length).toBeGreaterThan(0);
+    emitted.mockRestore();
+    expect(done.length).toBeGreaterThan(0);
     expect(parallel.labels).toEqual(sequential.labels);
     expect(parallel.initLabels).toEqual(sequential.initLabels);
     expect(parallel.runLabels).toEqual(sequential.runLabels);
@@ -125,6 +133,115 @@ describe('parallel runs', () => {
     const missing = new URL('./fixtures/missing.mjs', import.meta.url);
     const fit = model.fit(blobs(1), { workers: 2, backendModule: missing });
     await expect(fit).rejects.toThrow(/missing\.mjs/);
+  });
+});
+
+/** Counts the runs that worker threads report as done during `work`. */
+async function runsDoneInWorkers(work: () => Promise<unknown>) {
+  const emitted = vi.spyOn(Worker.prototype, 'emit');
+  try {
+    await work();
+    return emitted.mock.calls.filter(
+      ([event, message]) =>
+        event === 'message' && (message as { type: string }).type === 'done',
+    ).length;
+  } finally {
+    emitted.mockRestore();
+  }
+}
+
+describe('RunWorkerPool', () => {
+  const startPool = (module = backendModule, backend = 'wasm') =>
+    RunWorkerPool.start({ threads: 1, backend, backendModule: module });
+
+  it('serves fits one after another with sequential results', async () => {
+    const sequential = await fitWith(1);
+    const pool = await startPool();
+    try {
+      await pool.ready();
+      for (let fit = 0; fit < 2; fit++) {
+        let result: FitResult | undefined;
+        const done = await runsDoneInWorkers(async () => {
+          result = await fitWith(2, [], undefined, true, pool);
+        });
+        expect(done).toBeGreaterThan(0);
+        expect(result!.runLabels).toEqual(sequential.runLabels);
+        expect(result!.runs.map((run) => run.epochLosses)).toEqual(
+          sequential.runs.map((run) => run.epochLosses),
+        );
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a pool of another backend', async () => {
+    const pool = await startPool(backendModule, 'cpu');
+    try {
+      await expect(fitWith(2, [], undefined, false, pool)).rejects.toThrow(
+        /pool's threads run the cpu backend, but this fit runs on wasm/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a pool with a backend module, and too many workers', async () => {
+    const pool = await startPool();
+    const model = new FixedRepresentativeClustering(options);
+    try {
+      await expect(
+        model.fit(blobs(1), { workers: 2, pool, backendModule }),
+      ).rejects.toThrow(/either pool or backendModule/);
+      await expect(model.fit(blobs(1), { workers: 3, pool })).rejects.toThrow(
+        /pool has 1 thread\(s\) besides this one; pass at most 2/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a closed pool', async () => {
+    const pool = await startPool();
+    await pool.close();
+    await expect(fitWith(2, [], undefined, false, pool)).rejects.toThrow(
+      /worker pool is closed/,
+    );
+  });
+
+  it('fails the fit when a thread exits, and then refuses the pool', async () => {
+    const exiting = new URL('./fixtures/exiting-backends.mjs', import.meta.url);
+    const pool = await startPool(exiting);
+    try {
+      await expect(fitWith(2, [], undefined, true, pool)).rejects.toThrow(
+        /exited with code 3/,
+      );
+      await expect(fitWith(2, [], undefined, false, pool)).rejects.toThrow(
+        /thread of this worker pool has stopped/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('does not keep Node.js running while idle', async () => {
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script =
+      `import { RunWorkerPool } from '${entry}';\n` +
+      `const pool = await RunWorkerPool.start({ threads: 1, ` +
+      `backend: 'wasm', backendModule: '${backendModule.href}' });\n` +
+      `await pool.ready();\nconsole.log('ready');\n`;
+    const folder = await mkdtemp(join(tmpdir(), 'fixclust-pool-'));
+    try {
+      const file = join(folder, 'idle-pool.mjs');
+      await writeFile(file, script);
+      const { stdout } = await promisify(execFile)(process.execPath, [file], {
+        timeout: 20_000,
+      });
+      expect(stdout.trim()).toBe('ready');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

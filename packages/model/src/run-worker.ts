@@ -1,7 +1,8 @@
 /**
- * Entry of a worker thread that trains runs of a fit for
- * `trainRunsInWorkers`. It starts the parent's backend, then trains each
- * run the parent sends and posts back its outcome and per-epoch progress.
+ * Entry of a thread of a `RunWorkerPool`. It starts the parent's backend,
+ * then, for each fit the parent sends, claims runs until none is left,
+ * trains and labels each, and posts back its outcome and per-epoch
+ * progress.
  *
  * @packageDocumentation
  */
@@ -10,64 +11,91 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend, type BackendCandidate } from '@fixclust/core';
 
 import './gradients.js';
-import { representativeTensors } from './losses.js';
-import { trainRun, type TrainingContext } from './train.js';
+import { disposeRepresentatives, representativeTensors } from './losses.js';
+import { RunClaims, trainClaimedRuns } from './run-claims.js';
+import type { TrainingContext } from './train.js';
 import {
   serialiseError,
+  type FitSetup,
   type ParentMessage,
-  type RunWorkerData,
+  type PoolThreadData,
   type WorkerMessage,
 } from './worker-messages.js';
 
-/** The module a worker imports to find the backend to start. */
+/** The module a thread imports to find the backend to start. */
 interface BackendModule {
   backendCandidates(requested?: string): BackendCandidate[];
+}
+
+/** The fit this thread is training, with the controller that stops it. */
+interface CurrentFit {
+  id: number;
+  controller: AbortController;
 }
 
 const port = parentPort;
 if (port === null) {
   throw new Error('run-worker.js must run in a worker thread');
 }
-const post = (message: WorkerMessage) => port.postMessage(message);
-const setup = workerData as RunWorkerData;
-const controller = new AbortController();
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
+let current: CurrentFit | undefined;
 
 try {
-  const context = await startWorker(setup);
+  await startBackend(workerData as PoolThreadData);
   port.on('message', (message: ParentMessage) => {
-    if (message.type === 'abort') controller.abort();
-    else void trainAndReport(context, message.run, message.seed);
+    if (message.type === 'abort') {
+      if (current?.id === message.fit) current.controller.abort();
+    } else void trainFit(message);
   });
 } catch (error) {
-  post({ type: 'failed', error: serialiseError(error) });
+  post({ type: 'start-failed', error: serialiseError(error) });
 }
 
-async function startWorker(data: RunWorkerData): Promise<TrainingContext> {
+async function startBackend(data: PoolThreadData): Promise<void> {
   const module = (await import(data.backendModule)) as BackendModule;
   const selection = await selectBackend({
     candidates: module.backendCandidates(data.backend),
     backend: data.backend,
   });
   post({ type: 'ready', backend: selection.backend });
-  return {
-    ...data.context,
-    representatives: representativeTensors(data.points),
-    // The same instant as the parent's start, on this thread's clock.
-    startTime: data.startEpochMs - performance.timeOrigin,
-    signal: controller.signal,
-    onEpochEnd: (progress) => post({ type: 'epoch', progress }),
-  };
 }
 
-async function trainAndReport(
-  context: TrainingContext,
-  run: number,
-  seed: number,
-): Promise<void> {
+/** Trains the runs of one fit that this thread claims. */
+async function trainFit(setup: FitSetup): Promise<void> {
+  const fit = setup.fit;
+  const controller = new AbortController();
+  current = { id: fit, controller };
+  const representatives = representativeTensors(setup.points);
+  const context: TrainingContext = {
+    ...setup.context,
+    representatives,
+    // The same instant as the parent's start, on this thread's clock.
+    startTime: setup.startEpochMs - performance.timeOrigin,
+    signal: controller.signal,
+    onEpochEnd: (progress) => post({ type: 'epoch', fit, progress }),
+  };
+  const claims = new RunClaims(
+    new Int32Array(setup.claims),
+    setup.seeds.length,
+  );
   try {
-    const outcome = await trainRun(context, run, seed);
-    post({ type: 'done', run, outcome });
+    await trainClaimedRuns(
+      context,
+      setup.points,
+      setup.seeds,
+      claims,
+      (run, outcome, labels) => {
+        post({ type: 'done', fit, run, outcome, labels }, [
+          labels.buffer as ArrayBuffer,
+        ]);
+      },
+    );
   } catch (error) {
-    post({ type: 'failed', error: serialiseError(error) });
+    post({ type: 'failed', fit, error: serialiseError(error) });
+  } finally {
+    disposeRepresentatives(representatives);
+    current = undefined;
+    post({ type: 'ended', fit });
   }
 }

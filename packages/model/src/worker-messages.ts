@@ -21,29 +21,52 @@ export type PortableContext = Omit<
   'representatives' | 'signal' | 'onEpochEnd' | 'startTime'
 >;
 
-/** Data a run worker receives when it starts. */
-export interface RunWorkerData {
+/** Data a pool thread receives when it starts. */
+export interface PoolThreadData {
   /** Name of the backend to start, as the parent selected it. */
   backend: string;
   /** URL of the module whose `backendCandidates()` lists the backends. */
   backendModule: string;
+}
+
+/** What a pool thread needs to train the runs of one fit. */
+export interface FitSetup {
+  /** Number of the fit in its pool, which every message about it carries. */
+  fit: number;
   context: PortableContext;
   /** Representatives, one row per cluster. */
   points: number[][];
+  /** Seed of every run of the fit, in run order. */
+  seeds: number[];
+  /** Buffer of the fit's `RunClaims`. */
+  claims: SharedArrayBuffer;
   /** Start of the fit in milliseconds since the Unix epoch. */
   startEpochMs: number;
 }
 
-/** Messages from the parent to a run worker. */
+/** Messages from the parent to a pool thread. */
 export type ParentMessage =
-  { type: 'run'; run: number; seed: number } | { type: 'abort' };
+  ({ type: 'fit' } & FitSetup) | { type: 'abort'; fit: number };
 
-/** Messages from a run worker to the parent. */
+/**
+ * Messages from a pool thread to the parent: its start, then for each fit
+ * the progress and outcome of every run it claims, and `ended` once it
+ * claims no more.
+ */
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendInfo }
-  | { type: 'epoch'; progress: EpochProgress }
-  | { type: 'done'; run: number; outcome: RunOutcome }
-  | { type: 'failed'; error: SerialisedError };
+  | { type: 'start-failed'; error: SerialisedError }
+  | { type: 'epoch'; fit: number; progress: EpochProgress }
+  | {
+      type: 'done';
+      fit: number;
+      run: number;
+      outcome: RunOutcome;
+      /** The run's cluster of every row of the fit's data. */
+      labels: Int32Array;
+    }
+  | { type: 'failed'; fit: number; error: SerialisedError }
+  | { type: 'ended'; fit: number };
 
 /** An error as it crosses a thread boundary. */
 export interface SerialisedError {
