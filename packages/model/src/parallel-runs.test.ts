@@ -151,7 +151,7 @@ async function runsDoneInWorkers(work: () => Promise<unknown>) {
 }
 
 describe('RunWorkerPool', () => {
-  const startPool = (module = backendModule, backend = 'wasm') =>
+  const startPool = (module: URL = backendModule, backend = 'wasm') =>
     RunWorkerPool.start({ threads: 1, backend, backendModule: module });
 
   it('serves fits one after another with sequential results', async () => {
@@ -218,6 +218,70 @@ describe('RunWorkerPool', () => {
       );
       await expect(fitWith(2, [], undefined, false, pool)).rejects.toThrow(
         /thread of this worker pool has stopped/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the fit when a worker callback throws', async () => {
+    const pool = await startPool();
+    const model = new FixedRepresentativeClustering(options);
+    try {
+      await pool.ready();
+      const fit = model.fit(blobs(1), {
+        pool,
+        onEpochEnd: (entry) => {
+          if (entry.run === 0 && entry.epoch === 0) holdThread();
+          if (entry.run !== 0) throw new Error(`callback in run ${entry.run}`);
+        },
+      });
+      await expect(fit).rejects.toThrow(/^callback in run [1-3]$/);
+      const next = await fitWith(2, [], undefined, false, pool);
+      expect(next.runs).toHaveLength(options.nRuns);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a fit under way when closed', async () => {
+    const pool = await startPool();
+    await pool.ready();
+    let training: () => void = () => {};
+    const started = new Promise<void>((resolve) => (training = resolve));
+    const model = new FixedRepresentativeClustering(options);
+    const fit = model.fit(blobs(1), { pool, onEpochEnd: () => training() });
+    const failed = expect(fit).rejects.toThrow(
+      /closed .* while they trained a fit/,
+    );
+    await started;
+    await pool.close();
+    await failed;
+  });
+
+  it('rejects ready() when closed first or during the start', async () => {
+    const starting = await startPool();
+    const ready = starting.ready();
+    await starting.close();
+    await expect(ready).rejects.toThrow(/closed before its threads started/);
+    await expect(starting.ready()).rejects.toThrow(/worker pool is closed/);
+  });
+
+  it('rejects a relative or bare backend module', async () => {
+    for (const module of ['./backends.js', 'fixclust/backends']) {
+      await expect(startPool(module as unknown as URL)).rejects.toThrow(
+        `backendModule must be an absolute URL, got "${module}"`,
+      );
+    }
+  });
+
+  it('names a backend module without backendCandidates', async () => {
+    // A module of this package that exports something else.
+    const other = new URL('../dist/run-claims.js', import.meta.url);
+    const pool = await startPool(other);
+    try {
+      await expect(pool.ready()).rejects.toThrow(
+        /backendModule .*run-claims\.js does not export a backendCandidates/,
       );
     } finally {
       await pool.close();

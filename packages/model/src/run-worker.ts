@@ -8,7 +8,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { selectBackend, type BackendCandidate } from '@fixclust/core';
+import {
+  InvalidParameterError,
+  selectBackend,
+  type BackendCandidate,
+} from '@fixclust/core';
 
 import './gradients.js';
 import { disposeRepresentatives, representativeTensors } from './losses.js';
@@ -53,12 +57,41 @@ try {
 }
 
 async function startBackend(data: PoolThreadData): Promise<void> {
-  const module = (await import(data.backendModule)) as BackendModule;
+  const module = await importBackendModule(data.backendModule);
   const selection = await selectBackend({
     candidates: module.backendCandidates(data.backend),
     backend: data.backend,
   });
   post({ type: 'ready', backend: selection.backend });
+}
+
+/**
+ * Imports the module that lists the backends.
+ *
+ * @throws InvalidParameterError naming `backendModule` when the import
+ * fails or the module has no `backendCandidates` function.
+ */
+async function importBackendModule(url: string): Promise<BackendModule> {
+  let module: Partial<BackendModule>;
+  try {
+    module = (await import(url)) as Partial<BackendModule>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidParameterError(
+      'backendModule',
+      url,
+      `backendModule ${url} could not be imported: ${reason}`,
+    );
+  }
+  if (typeof module.backendCandidates !== 'function') {
+    throw new InvalidParameterError(
+      'backendModule',
+      url,
+      `backendModule ${url} does not export a backendCandidates() ` +
+        `function; fixclust/backends is such a module`,
+    );
+  }
+  return module as BackendModule;
 }
 
 /** Trains the runs of one fit that this thread claims. */

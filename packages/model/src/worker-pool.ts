@@ -98,7 +98,7 @@ export class RunWorkerPool {
     const { Worker } = await import('node:worker_threads');
     const workerData: PoolThreadData = {
       backend: options.backend,
-      backendModule: String(options.backendModule),
+      backendModule: absoluteUrl(options.backendModule),
     };
     const threads = Array.from({ length: options.threads }, () =>
       startThread(new Worker(workerScript(), { workerData })),
@@ -118,6 +118,7 @@ export class RunWorkerPool {
    * BackendUnavailableError or a backend module that cannot be imported.
    */
   async ready(): Promise<void> {
+    if (this.closed) throw closedError();
     this.hold();
     try {
       await Promise.all(this.threads.map((thread) => thread.started));
@@ -129,6 +130,11 @@ export class RunWorkerPool {
   /** Ends the threads. A fit under way fails, and later fits are rejected. */
   async close(): Promise<void> {
     this.closed = true;
+    const closing = new FixclustError(
+      'this worker pool was closed before its threads started or while ' +
+        'they trained a fit; close the pool only after ready() and fit() end',
+    );
+    for (const thread of this.threads) thread.lost ??= closing;
     await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
   }
 
@@ -181,13 +187,7 @@ export class RunWorkerPool {
   }
 
   private assertAvailable(): void {
-    if (this.closed) {
-      throw new InvalidParameterError(
-        'pool',
-        'closed',
-        'this worker pool is closed; start a new one with RunWorkerPool.start',
-      );
-    }
+    if (this.closed) throw closedError();
     if (this.busy) {
       throw new InvalidParameterError(
         'pool',
@@ -203,6 +203,36 @@ export class RunWorkerPool {
           'close the pool and start a new one',
       );
     }
+  }
+}
+
+function closedError(): InvalidParameterError {
+  return new InvalidParameterError(
+    'pool',
+    'closed',
+    'this worker pool is closed; start a new one with RunWorkerPool.start',
+  );
+}
+
+/**
+ * Returns `module` as an absolute URL string, which a worker thread
+ * imports the same way whatever its own location.
+ *
+ * @throws InvalidParameterError for a relative path or a bare package
+ * name, which would resolve against fixclust's files, not the caller's.
+ */
+function absoluteUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  try {
+    return new URL(module).href;
+  } catch {
+    throw new InvalidParameterError(
+      'backendModule',
+      module,
+      `backendModule must be an absolute URL, got "${module}"; pass ` +
+        `import.meta.resolve('fixclust/backends') or ` +
+        `pathToFileURL(path).href`,
+    );
   }
 }
 
@@ -340,7 +370,13 @@ class PoolFit {
   private receive(message: WorkerMessage): void {
     switch (message.type) {
       case 'epoch':
-        this.context.onEpochEnd?.(message.progress);
+        // A throwing callback fails the fit, as in sequential training,
+        // instead of escaping from the worker's message event.
+        try {
+          this.context.onEpochEnd?.(message.progress);
+        } catch (error) {
+          this.fail(asError(error));
+        }
         break;
       case 'done':
         this.record(message.run, message.outcome, message.labels);
