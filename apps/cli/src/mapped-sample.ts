@@ -29,7 +29,8 @@ export interface MappedSampleFile extends MappedSample {
 /**
  * Maps a seeded uniform sample of up to {@link MAPPED_SAMPLE_SIZE} rows
  * with the fitted model, adds their clusters and classes, the first two
- * principal components of all k mapped coordinates (for k of 3 or more)
+ * principal components of all d mapped coordinates (for d of 3 or more,
+ * d being the representatives' dimension, k for the default layout)
  * with the representatives projected on them, and, for 2-D images, up to
  * {@link IMAGES_PER_CLUSTER} seeded sample images of every cluster.
  */
@@ -50,7 +51,8 @@ export async function mappedSample(
       ? Array.from({ length: size }, (_, i) => i)
       : Array.from(sample.sourceRows);
   const k = result.nClusters;
-  const mapped = toRows(await model.transform(sample), k);
+  const dimension = result.representatives[0]?.length ?? k;
+  const mapped = toRows(await model.transform(sample), dimension);
 
   const file: MappedSampleFile = {
     schemaVersion: 1,
@@ -65,7 +67,7 @@ export async function mappedSample(
     const labels = data.labels;
     file.classes = rows.map((row) => labels[row]!);
   }
-  if (k >= 3) await addPca(file, sample.nSamples);
+  if (dimension >= 3) await addPca(file, sample.nSamples, dimension);
   const images = isSparse(data) ? undefined : clusterImages(data, result, seed);
   if (images !== undefined) file.images = images;
   return file;
@@ -82,10 +84,17 @@ export async function writeMappedSample(
   );
 }
 
-async function addPca(file: MappedSampleFile, nSamples: number) {
-  const k = file.nClusters;
+async function addPca(
+  file: MappedSampleFile,
+  nSamples: number,
+  dimension: number,
+) {
   const fitted = await pca(
-    { x: Float32Array.from(file.mapped.flat()), nSamples, nFeatures: k },
+    {
+      x: Float32Array.from(file.mapped.flat()),
+      nSamples,
+      nFeatures: dimension,
+    },
     { nComponents: 2 },
   );
   const project = (rows: number[][]) =>
@@ -93,7 +102,7 @@ async function addPca(file: MappedSampleFile, nSamples: number) {
       fitted.transform({
         x: Float32Array.from(rows.flat()),
         nSamples: rows.length,
-        nFeatures: k,
+        nFeatures: dimension,
       }).x,
       2,
     );

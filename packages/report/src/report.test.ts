@@ -111,6 +111,23 @@ describe('runReportHtml', () => {
     expect(html).toContain('no plane to draw');
   });
 
+  it('skips the plane of a 1-D space', async () => {
+    // Two clusters on the simplex layout share one mapped coordinate.
+    const mapped = {
+      nClusters: 2,
+      mapped: [[-0.9], [1.1]],
+      clusters: [0, 1],
+      representatives: [[-1], [1]],
+    };
+    const html = await runReportHtml({
+      ...input,
+      clusterSizes: [2, 2],
+      assignments: undefined,
+      mapped,
+    });
+    expect(html).toContain('no plane to draw');
+  });
+
   it('leaves out what is not given', async () => {
     const { assignments, mapped, images, ...bare } = input;
     const html = await runReportHtml({ ...bare, metrics: [] });

@@ -109,7 +109,8 @@ async function trainingCharts(input: RunReportInput): Promise<string> {
 }
 
 async function mappedCharts(sample: MappedSample): Promise<string> {
-  if (sample.nClusters < 2) {
+  const dimension = sample.representatives[0]?.length ?? sample.nClusters;
+  if (dimension < 2) {
     return '<p>The mapped space has one coordinate, so there is no plane to draw.</p>';
   }
   const specs = [mappedSpaceSpec(sample, { axes: 'coordinates' })];

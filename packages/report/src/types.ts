@@ -24,19 +24,22 @@ export interface RunHistory {
  * in the k-dimensional space of the representatives.
  */
 export interface MappedSample {
-  /** Number of clusters k, which is also the dimension of the space. */
+  /**
+   * Number of clusters k. The mapped space has the representatives'
+   * dimension d, which is k for the default vertex layout.
+   */
   nClusters: number;
-  /** Mapped coordinates, one row of k values per sampled row. */
+  /** Mapped coordinates, one row of d values per sampled row. */
   mapped: number[][];
   /** Cluster of each sampled row. */
   clusters: number[];
   /** True class of each sampled row, when the data has classes. */
   classes?: number[];
-  /** The representatives, one row of k coordinates per cluster. */
+  /** The representatives, one row of d coordinates per cluster. */
   representatives: number[][];
   /**
    * The first two principal components of `mapped`, one pair per row;
-   * absent when k is below 3, where the first two coordinates are all.
+   * absent when d is below 3, where the first two coordinates are all.
    */
   pca?: number[][];
   /** The representatives projected on the same two components. */
