@@ -120,6 +120,23 @@ describe('fixclust run --config', () => {
     );
   });
 
+  it('names no flag for a misplaced field', async () => {
+    const config = join(directory, 'misplaced.json');
+    await writeFile(config, JSON.stringify({ pca: 0 }));
+    const output = captureOutput();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--config', config],
+      output,
+      {},
+    );
+    expect(status).toBe(2);
+    const message = output.stderr.join('\n');
+    expect(message).toContain(
+      `experiment file ${config}: field "pca" is not a known setting`,
+    );
+    expect(message).not.toContain('set with --pca');
+  });
+
   it('turns off the preset PCA with pca 0', async () => {
     const config = join(directory, 'no-pca.yaml');
     await writeFile(

@@ -250,12 +250,17 @@ const PARAMETER_FLAGS: Record<string, string> = {
   optimizer: '--optimizer',
 };
 
-/** Names the flag behind a library parameter error, when there is one. */
+/**
+ * Names the flag behind a library parameter error, when there is one and
+ * the message does not already name the flag or an experiment file's
+ * field, the value's source.
+ */
 function flagHint(error: FixclustError): string {
   const parameter = (error as { parameter?: unknown }).parameter;
   const flag =
     typeof parameter === 'string' ? PARAMETER_FLAGS[parameter] : undefined;
   if (flag === undefined || error.message.includes(flag)) return '';
+  if (error.message.includes('field "')) return '';
   const defaults =
     flag === '--clusters' ? '; it defaults to the number of classes' : '';
   return ` (set with ${flag}${defaults})`;
