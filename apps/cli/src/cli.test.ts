@@ -366,6 +366,9 @@ describe('fixclust run on a CSV file', () => {
       expect(output.stderr.join('\n')).toContain(
         'pca must be an integer between 1 and min(nSamples, nFeatures) (2), got 100',
       );
+      expect(output.stderr.join('\n')).toContain(
+        '(set with --pca; --pca 0 means none)',
+      );
     });
 
     it('turns off the preset PCA', async () => {

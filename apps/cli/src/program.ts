@@ -262,7 +262,11 @@ function flagHint(error: FixclustError): string {
   if (flag === undefined || error.message.includes(flag)) return '';
   if (error.message.includes('field "')) return '';
   const defaults =
-    flag === '--clusters' ? '; it defaults to the number of classes' : '';
+    flag === '--clusters'
+      ? '; it defaults to the number of classes'
+      : flag === '--pca'
+        ? '; --pca 0 means none'
+        : '';
   return ` (set with ${flag}${defaults})`;
 }
 
