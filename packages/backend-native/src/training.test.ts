@@ -1,6 +1,6 @@
 import { cpuBackend } from '@fixclust/backend-cpu';
 import { wasmBackend } from '@fixclust/backend-wasm';
-import { Random } from '@fixclust/core';
+import { arrayStream, Random } from '@fixclust/core';
 import { loadMnist } from '@fixclust/datasets';
 import { FixedRepresentativeClustering } from '@fixclust/model';
 import { describeBackendConformance } from '@fixclust/model/conformance';
@@ -36,6 +36,29 @@ const km50 = {
 };
 
 describeWithAddon('native km50 training', () => {
+  it('reports a stream error raised before the first step', async () => {
+    const native = await nativeBackend({ engine: 'addon' }).initialise();
+    const model = new FixedRepresentativeClustering(km50);
+    const fit = model.fit(arrayStream(blobs(), 50), {
+      backend: native,
+      blocksPerShuffle: 0,
+    });
+    await expect(fit).rejects.toThrow(
+      'blocksPerShuffle must be an integer at least 1, got 0',
+    );
+  });
+
+  it('stops a stream fit aborted before the first step', async () => {
+    const native = await nativeBackend({ engine: 'addon' }).initialise();
+    const controller = new AbortController();
+    controller.abort();
+    const result = await new FixedRepresentativeClustering(km50).fit(
+      arrayStream(blobs(), 50),
+      { backend: native, signal: controller.signal },
+    );
+    expect(result.runs[0]!.aborted).toBe(true);
+  });
+
   it('matches the cpu backend loss history', async () => {
     const data = blobs();
     const cpu = await cpuBackend().initialise();

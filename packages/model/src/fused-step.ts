@@ -145,7 +145,10 @@ export class FusedSteps {
    * the runner's tensors. Call once, after the last step.
    */
   async finish(): Promise<void> {
-    if (this.attrs.optimizer === 'adam' && !this.borrowed) {
+    // Before the first Adam step there are no moments to write back, as
+    // when the first block of a streamed epoch fails to load.
+    const stepped = this.moments.length > 0;
+    if (this.attrs.optimizer === 'adam' && !this.borrowed && stepped) {
       const previous = await this.optimizer.getWeights();
       tf.dispose(previous.map((weight) => weight.tensor));
       const names = this.variables.map((v) => v.name);
