@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -115,6 +115,76 @@ describe('openCsvStream', () => {
     expect(changed.converted).toBe(true);
     expect(changed.nSamples).toBe(3);
   });
+
+  it('keeps one cache per file version', async () => {
+    const path = await writeCsv('data.csv', '1,2\n3,4\n');
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    await (
+      await openCsvStream(path, { cacheDirectory, labelColumn: 2 })
+    ).close();
+    await writeFile(path, '1,2\n3,4\n5,6\n');
+    // Another version of the file: a later modification time and size.
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    const records = (await readdir(cacheDirectory)).filter((name) =>
+      name.endsWith('.json'),
+    );
+    expect(records).toHaveLength(1);
+    expect((await readdir(cacheDirectory)).sort()).toEqual(
+      [records[0]!, records[0]!.replace('.json', '.npy')].sort(),
+    );
+  });
+
+  it('converts a damaged cache again', async () => {
+    const text = '1,2\n3,4\n5,6\n';
+    const path = await writeCsv('data.csv', text);
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    const npy = (await readdir(cacheDirectory)).find((name) =>
+      name.endsWith('.npy'),
+    )!;
+    await truncate(join(cacheDirectory, npy), 100);
+    const stream = await openCsvStream(path, { cacheDirectory });
+    try {
+      expect(stream.converted).toBe(true);
+      expect(await readAll(stream)).toEqual(parseCsv(text, path, {}).x);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('survives conversions of one file at once', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},${2 * i}`);
+    const text = `${rows.join('\n')}\n`;
+    const path = await writeCsv('data.csv', text);
+    const streams = await Promise.all(
+      [0, 1, 2].map(() => openCsvStream(path, { cacheDirectory })),
+    );
+    try {
+      const expected = parseCsv(text, path, {}).x;
+      for (const stream of streams) {
+        expect(await readAll(stream)).toEqual(expected);
+      }
+    } finally {
+      await Promise.all(streams.map((stream) => stream.close()));
+    }
+    const names = await readdir(cacheDirectory);
+    expect(names.filter((name) => name.includes('partial'))).toEqual([]);
+    expect(names).toHaveLength(2);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'names an unwritable cache folder (skipped as root, who may write anywhere)',
+    async () => {
+      const path = await writeCsv('data.csv', '1,2\n');
+      await mkdir(cacheDirectory);
+      await chmod(cacheDirectory, 0o555);
+      const error = await catchError(() =>
+        openCsvStream(path, { cacheDirectory }),
+      );
+      expect(error.message).toContain(
+        `the CSV cache folder ${cacheDirectory} is not writable`,
+      );
+    },
+  );
 
   it('rejects a cell that is not a number', async () => {
     const path = await writeCsv('bad.csv', 'a,b\n1,2\n3,x\n');

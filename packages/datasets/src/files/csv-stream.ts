@@ -1,6 +1,16 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  access,
+  constants,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 
 import { InvalidDataError } from '@fixclust/core';
 
@@ -72,17 +82,22 @@ export async function openCsvStream(
   const key = cacheKey(source, stats.size, stats.mtimeMs, checked);
   const base = join(directory, `${datasetNameFromPath(path)}-${key}`);
 
+  const fresh = { source, size: stats.size, mtimeMs: stats.mtimeMs };
+  const reconvert = () => convert(path, base, { ...fresh, options: checked });
   let record = await readCacheRecord(`${base}.json`);
-  const converted = record === undefined;
-  if (record === undefined) {
-    const partial = { source, size: stats.size, mtimeMs: stats.mtimeMs };
-    record = await convert(path, base, { ...partial, options: checked });
+  let converted = record === undefined;
+  record ??= await reconvert();
+  let stream: NpyStream;
+  try {
+    stream = await openCache(base, record, options.blockSize);
+  } catch (error) {
+    // A cache damaged since it was written (truncated, or a file deleted)
+    // is converted again once; an error in a fresh conversion is final.
+    if (converted || !InvalidDataError.isInstance(error)) throw error;
+    record = await reconvert();
+    converted = true;
+    stream = await openCache(base, record, options.blockSize);
   }
-  const hasLabels = record.classNames !== undefined;
-  const stream = await openNpyStream(`${base}.npy`, {
-    blockSize: options.blockSize,
-    labelsPath: hasLabels ? `${base}.labels.npy` : undefined,
-  });
   const classNames = record.classNames;
   return Object.assign(stream, {
     name: datasetNameFromPath(path),
@@ -94,10 +109,25 @@ export async function openCsvStream(
   });
 }
 
+function openCache(
+  base: string,
+  record: CacheRecord,
+  blockSize: number | undefined,
+): Promise<NpyStream> {
+  const hasLabels = record.classNames !== undefined;
+  return openNpyStream(`${base}.npy`, {
+    blockSize,
+    labelsPath: hasLabels ? `${base}.labels.npy` : undefined,
+  });
+}
+
 /** Returns the folder {@link openCsvStream} caches conversions in by default. */
 export function defaultCsvCacheDirectory(): string {
   return join(defaultCacheDirectory(), 'csv');
 }
+
+/** Hexadecimal digits of a cache key, the end of each cache file's name. */
+const KEY_LENGTH = 16;
 
 function cacheKey(
   source: string,
@@ -106,7 +136,7 @@ function cacheKey(
   options: ReturnType<typeof checkCsvOptions>,
 ): string {
   const text = JSON.stringify({ source, size, mtimeMs, options });
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return createHash('sha256').update(text).digest('hex').slice(0, KEY_LENGTH);
 }
 
 async function readCacheRecord(path: string): Promise<CacheRecord | undefined> {
@@ -121,7 +151,10 @@ async function readCacheRecord(path: string): Promise<CacheRecord | undefined> {
 /**
  * Converts the CSV file to `${base}.npy` and `${base}.labels.npy`, writing
  * the record `${base}.json` last, so a conversion cut short is never
- * reused.
+ * reused. Each file is written under a name of this conversion's own and
+ * renamed into place, so conversions of the same file at the same time,
+ * in one process or several, each leave complete files. Then removes the
+ * caches of earlier versions of the same source file.
  */
 async function convert(
   path: string,
@@ -136,17 +169,30 @@ async function convert(
       { cause: error, path: directory },
     );
   });
-  const partial = `${base}.partial.npy`;
+  await access(directory, constants.W_OK).catch((error: unknown) => {
+    throw new InvalidDataError(
+      `the CSV cache folder ${directory} is not writable ` +
+        `(${(error as Error).message}); pass another cacheDirectory`,
+      { cause: error, path: directory },
+    );
+  });
+  const temporary = `${base}.${process.pid}-${randomBytes(4).toString('hex')}`;
   let conversion: CsvConversion;
   try {
-    conversion = await convertCsvToNpy(path, partial, record.options);
+    conversion = await convertCsvToNpy(
+      path,
+      `${temporary}.partial.npy`,
+      record.options,
+    );
+    await rename(`${temporary}.partial.npy`, `${base}.npy`);
+    if (conversion.labels !== undefined) {
+      await writeLabels(`${temporary}.labels.npy`, conversion.labels);
+      await rename(`${temporary}.labels.npy`, `${base}.labels.npy`);
+    }
   } catch (error) {
-    await rm(partial, { force: true });
+    await rm(`${temporary}.partial.npy`, { force: true });
+    await rm(`${temporary}.labels.npy`, { force: true });
     throw error;
-  }
-  await rename(partial, `${base}.npy`);
-  if (conversion.labels !== undefined) {
-    await writeLabels(`${base}.labels.npy`, conversion.labels);
   }
 
   const complete: CacheRecord = {
@@ -160,8 +206,39 @@ async function convert(
   if (conversion.featureNames !== undefined) {
     complete.featureNames = conversion.featureNames;
   }
-  await writeFile(`${base}.json`, JSON.stringify(complete));
+  await writeFile(`${temporary}.json`, JSON.stringify(complete));
+  await rename(`${temporary}.json`, `${base}.json`);
+  await removeEarlierVersions(base, complete);
   return complete;
+}
+
+/**
+ * Removes the cache entries in `base`'s folder whose record names the same
+ * source file with another size or modification time: caches of versions
+ * of the file that no later call can reuse. Entries of the same version
+ * with other CSV options stay.
+ */
+async function removeEarlierVersions(
+  base: string,
+  current: CacheRecord,
+): Promise<void> {
+  const directory = join(base, '..');
+  const prefix = `${basename(base).slice(0, -KEY_LENGTH)}`;
+  const names = await readdir(directory);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.json')) continue;
+    const other = join(directory, name.slice(0, -'.json'.length));
+    if (other === base || other.length !== base.length) continue;
+    const record = await readCacheRecord(`${other}.json`);
+    const earlier =
+      record !== undefined &&
+      record.source === current.source &&
+      (record.size !== current.size || record.mtimeMs !== current.mtimeMs);
+    if (!earlier) continue;
+    await rm(`${other}.json`, { force: true });
+    await rm(`${other}.npy`, { force: true });
+    await rm(`${other}.labels.npy`, { force: true });
+  }
 }
 
 async function writeLabels(path: string, labels: Int32Array): Promise<void> {
