@@ -10,7 +10,7 @@
 //
 // Usage, from the repository root after `pnpm build`:
 //   node benchmarks/streaming/out-of-core.mjs generate ROWS FILE.npy [SEED]
-//   node benchmarks/streaming/out-of-core.mjs fit FILE.npy [EPOCHS]
+//   node benchmarks/streaming/out-of-core.mjs fit FILE.npy [EPOCHS] [RUNS]
 //   node benchmarks/streaming/out-of-core.mjs kmeans FILE.npy [EPOCHS]
 //
 // `generate` also writes the true classes to FILE.labels.npy. `fit` and
@@ -87,14 +87,14 @@ function summary(stream, extra) {
   };
 }
 
-async function fit(path, epochs) {
+async function fit(path, epochs, runs) {
   const stream = await openData(path);
   const { backend } = await selectBackend({ candidates: backendCandidates() });
   const epochEnds = [];
   const model = new FixedRepresentativeClustering({
     preset: 'km50',
     nClusters: N_CLUSTERS,
-    nRuns: 1,
+    nRuns: runs,
     epochs,
     seed: 1,
   });
@@ -110,11 +110,12 @@ async function fit(path, epochs) {
   const metrics = externalMetrics(stream.labels, result.labels);
   const line = summary(stream, {
     method: 'km50',
+    runs,
     backend: `${backend.name} ${backend.version} (${backend.threads} threads)`,
     epochs,
     epochSeconds: epochMs.map((ms) => +(ms / 1000).toFixed(1)),
-    // Labelling the rows with the kept and the untrained network: two
-    // further passes over the file.
+    // Labelling the rows with every run's kept network and the kept run's
+    // untrained one: runs + 1 further passes over the file.
     labellingSeconds: +((totalMs - epochEnds.at(-1)) / 1000).toFixed(1),
     fitSeconds: +(totalMs / 1000).toFixed(1),
     ari: +metrics.ari.toFixed(3),
@@ -151,13 +152,13 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'generate') {
   await generate(Number(args[0]), args[1], Number(args[2] ?? 1));
 } else if (command === 'fit') {
-  await fit(args[0], Number(args[1] ?? 1));
+  await fit(args[0], Number(args[1] ?? 1), Number(args[2] ?? 1));
 } else if (command === 'kmeans') {
   await kmeans(args[0], Number(args[1] ?? 1));
 } else {
   console.error(
     'usage: out-of-core.mjs generate ROWS FILE.npy [SEED] | ' +
-      'fit FILE.npy [EPOCHS] | kmeans FILE.npy [EPOCHS]',
+      'fit FILE.npy [EPOCHS] [RUNS] | kmeans FILE.npy [EPOCHS]',
   );
   process.exitCode = 2;
 }

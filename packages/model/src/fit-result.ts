@@ -7,7 +7,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 
 import { countDistinctRows, type DataMatrix } from './data.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions, RunSelection } from './options.js';
 import type { PcaProgress } from './preprocessing/index.js';
 import type { EpochProgress, ModelRunRecord, RunOutcome } from './train.js';
 
@@ -45,7 +45,12 @@ export interface FitOptions {
 export interface FitResult extends ClusteringResult {
   /** Clusters the kept run's untrained network assigns: the "init" model. */
   initLabels: Int32Array;
-  /** Labels from each run's kept weights, in run order. */
+  /**
+   * Labels from each run's kept weights, in run order. Empty after a fit
+   * on a streaming data set, which keeps only the kept run's labels
+   * (`labels`), so that its memory does not grow by 4 bytes per row for
+   * every run.
+   */
   runLabels: Int32Array[];
   /** Loss history of every run, with reconstruction errors when present. */
   runs: ModelRunRecord[];
@@ -66,9 +71,9 @@ export interface FitResult extends ClusteringResult {
  */
 export function selectBestRun(runs: readonly RunOutcome[]): number {
   let best = 0;
-  runs.forEach((run, i) => {
-    if (run.record.bestLoss < runs[best]!.record.bestLoss) best = i;
-  });
+  for (let i = 1; i < runs.length; i++) {
+    if (isBetterRun('loss', runs, [], i, best)) best = i;
+  }
   return best;
 }
 
@@ -84,20 +89,35 @@ export function selectBalancedRun(
   nClusters: number,
 ): number {
   const scores = runLabels.map((labels) => sizeEntropy(labels, nClusters));
-  const trained = (i: number) => runs[i]!.record.bestEpoch >= 0;
   let best = 0;
   for (let i = 1; i < runs.length; i++) {
-    if (trained(i) !== trained(best)) {
-      if (trained(i)) best = i;
-      continue;
-    }
-    const better =
-      scores[i]! > scores[best]! ||
-      (scores[i] === scores[best] &&
-        runs[i]!.record.bestLoss < runs[best]!.record.bestLoss);
-    if (better) best = i;
+    if (isBetterRun('balance', runs, scores, i, best)) best = i;
   }
   return best;
+}
+
+/**
+ * Returns whether run `i` beats run `best`, an earlier run, under
+ * `selection`: {@link selectBestRun} for `loss`, and
+ * {@link selectBalancedRun} for `balance`, whose `entropies` are the
+ * runs' {@link sizeEntropy}. Comparing each run with the best of the runs
+ * before it picks the same run as those functions.
+ */
+export function isBetterRun(
+  selection: RunSelection,
+  runs: readonly RunOutcome[],
+  entropies: readonly number[],
+  i: number,
+  best: number,
+): boolean {
+  const loss = (run: number) => runs[run]!.record.bestLoss;
+  if (selection === 'loss') return loss(i) < loss(best);
+  const trained = (run: number) => runs[run]!.record.bestEpoch >= 0;
+  if (trained(i) !== trained(best)) return trained(i);
+  return (
+    entropies[i]! > entropies[best]! ||
+    (entropies[i] === entropies[best] && loss(i) < loss(best))
+  );
 }
 
 /** Returns the entropy, in nats, of the cluster proportions of `labels`. */
@@ -120,14 +140,21 @@ export function runRecords(
   runLabels: readonly Int32Array[],
   nClusters: number,
 ): ModelRunRecord[] {
-  return runs.map((run, i) => {
-    const summary = summariseClusters(runLabels[i]!, nClusters);
-    return {
-      ...run.record,
-      clusterSizes: summary.sizes,
-      collapsed: summary.collapsed,
-    };
-  });
+  return runs.map((run, i) => runRecord(run, runLabels[i]!, nClusters));
+}
+
+/** Returns the record of one run, with the cluster sizes of its labels. */
+export function runRecord(
+  run: RunOutcome,
+  labels: Int32Array,
+  nClusters: number,
+): ModelRunRecord {
+  const summary = summariseClusters(labels, nClusters);
+  return {
+    ...run.record,
+    clusterSizes: summary.sizes,
+    collapsed: summary.collapsed,
+  };
 }
 
 /** Warns when the data has fewer distinct rows than clusters. */

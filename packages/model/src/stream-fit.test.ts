@@ -74,6 +74,26 @@ describe('fit on a streaming dataset', () => {
     expect(fromStream.bestRun).toBe(fromArray.bestRun);
   });
 
+  it.each(['loss', 'balance'] as const)(
+    'keeps the run chosen by %s without all run labels',
+    async (runSelection) => {
+      const data = sortedBlobs(2);
+      const options = { ...smallFit, nRuns: 5, seed: 3, runSelection };
+      const fromArray = await new FixedRepresentativeClustering(options).fit(
+        data,
+      );
+      const fromStream = await new FixedRepresentativeClustering(options).fit(
+        arrayStream(data, data.nSamples),
+      );
+      expect(fromStream.bestRun).toBe(fromArray.bestRun);
+      expect(fromStream.runs).toEqual(fromArray.runs);
+      expect(Array.from(fromStream.labels)).toEqual(
+        Array.from(fromArray.labels),
+      );
+      expect(fromStream.runLabels).toEqual([]);
+    },
+  );
+
   it('clusters sorted data as well as the array fit', async () => {
     // km50 merges some of these blobs in memory too (purity 0.75 at seed
     // 3), so the stream is held to the array fit's purity, not to 1.

@@ -15,9 +15,9 @@ import type { DataMatrix } from './data.js';
 import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {
   activeBackendInfo,
-  runRecords,
-  selectBalancedRun,
-  selectBestRun,
+  isBetterRun,
+  runRecord,
+  sizeEntropy,
   type FitOptions,
   type FitResult,
 } from './fit-result.js';
@@ -35,7 +35,12 @@ import type { ResolvedOptions } from './options.js';
 import { predictLabels, type Predictor } from './prediction.js';
 import { applyPreprocessing } from './preprocessing/index.js';
 import type { StreamSource } from './stream-epoch.js';
-import { createOptimizer, trainRun, type RunOutcome } from './train.js';
+import {
+  createOptimizer,
+  trainRun,
+  type ModelRunRecord,
+  type RunOutcome,
+} from './train.js';
 
 /** Read settings of a fit on a streaming data set. */
 export interface StreamFitOptions {
@@ -226,16 +231,25 @@ async function collectStreamResult(
   fitOptions: FitOptions & { startTime: number },
 ): Promise<StreamFit> {
   const { nClusters } = options;
-  const runLabels: Int32Array[] = [];
-  for (const run of runs) {
+  // Each run's labels are dropped once counted unless the run is the best
+  // so far, so memory holds at most two label arrays for any number of
+  // runs.
+  const records: ModelRunRecord[] = [];
+  const entropies: number[] = [];
+  let bestRun = 0;
+  let labels: Int32Array = new Int32Array(0);
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i]!;
     const predictor = { weights: run.bestWeights, points };
-    runLabels.push(await streamLabels(predictor, dataset, options));
+    const runLabels = await streamLabels(predictor, dataset, options);
+    records.push(runRecord(run, runLabels, nClusters));
+    entropies.push(sizeEntropy(runLabels, nClusters));
+    const selection = options.runSelection;
+    if (i === 0 || isBetterRun(selection, runs, entropies, i, bestRun)) {
+      bestRun = i;
+      labels = runLabels;
+    }
   }
-  const records = runRecords(runs, runLabels, nClusters);
-  const bestRun =
-    options.runSelection === 'balance'
-      ? selectBalancedRun(runs, runLabels, nClusters)
-      : selectBestRun(runs);
   const kept = runs[bestRun]!;
   const state: FittedState = {
     nFeatures: dataset.nFeatures,
@@ -248,7 +262,6 @@ async function collectStreamResult(
     },
   };
 
-  const labels = runLabels[bestRun]!;
   const initPredictor = { weights: kept.initialWeights, points };
   const summary = summariseClusters(labels, nClusters);
   const warnings: FixclustWarning[] = [
@@ -257,7 +270,7 @@ async function collectStreamResult(
   ];
   const result: FitResult = {
     labels,
-    runLabels,
+    runLabels: [],
     initLabels: await streamLabels(initPredictor, dataset, options),
     nClusters,
     seed: options.seed,
