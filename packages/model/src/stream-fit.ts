@@ -232,7 +232,7 @@ async function collectStreamResult(
 ): Promise<StreamFit> {
   const { nClusters } = options;
   // Each run's labels are dropped once counted unless the run is the best
-  // so far, so memory holds at most two label arrays for any number of
+  // so far, so memory keeps at most two label arrays for any number of
   // runs.
   const records: ModelRunRecord[] = [];
   const entropies: number[] = [];
