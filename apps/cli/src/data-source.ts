@@ -109,7 +109,14 @@ async function download20Newsgroups(output: Output): Promise<string> {
   return path;
 }
 
-function userFileOptions(options: DataSourceOptions) {
+/**
+ * Returns the reader options of a user's CSV or NPY file from the
+ * command-line options.
+ *
+ * @throws InvalidParameterError for `--data`, which names the files of a
+ * bundled data set.
+ */
+export function userFileOptions(options: DataSourceOptions) {
   if (options.data !== undefined) {
     throw new InvalidParameterError(
       'data',

@@ -1,4 +1,4 @@
-import { densifyRows, Random } from '@fixclust/core';
+import { densifyRows, Random, type StreamingDataset } from '@fixclust/core';
 import { daviesBouldinScore, silhouetteScore } from '@fixclust/metrics';
 
 import { isSparse, type LoadedData } from './data-source.js';
@@ -39,7 +39,37 @@ export function labelFreeMeasures(
       x.set(data.x.subarray(row * width, (row + 1) * width), i * width);
     });
   }
-  const sample = { x, nSamples: size, nFeatures: data.nFeatures };
+  return sampleMeasures(x, rows, labels, data.nFeatures);
+}
+
+/**
+ * Computes the measures of {@link labelFreeMeasures} on a streaming data
+ * set, reading the same seeded sample of rows one at a time.
+ */
+export async function labelFreeMeasuresOfStream(
+  data: StreamingDataset,
+  labels: Int32Array,
+  seed: number,
+  maxSampleSize: number = LABEL_FREE_SAMPLE_SIZE,
+): Promise<LabelFreeMeasures> {
+  const size = Math.min(maxSampleSize, data.nSamples);
+  const rows = new Random(seed).sample(data.nSamples, size);
+  const width = data.nFeatures;
+  const x = new Float32Array(size * width);
+  for (let i = 0; i < size; i++) {
+    await data.readRows(rows[i]!, 1, x.subarray(i * width, (i + 1) * width));
+  }
+  return sampleMeasures(x, rows, labels, width);
+}
+
+function sampleMeasures(
+  x: Float32Array,
+  rows: ArrayLike<number>,
+  labels: Int32Array,
+  nFeatures: number,
+): LabelFreeMeasures {
+  const size = rows.length;
+  const sample = { x, nSamples: size, nFeatures };
   const sampleLabels = Int32Array.from(rows, (row) => labels[row]!);
   const distinct = new Set(sampleLabels).size;
   if (distinct < 2 || distinct > size - 1) {

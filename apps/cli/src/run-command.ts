@@ -1,15 +1,23 @@
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 
 import {
   InvalidParameterError,
+  isStreamingDataset,
   MAX_SEED,
   Random,
   selectBackend,
   type BackendSelection,
+  type StreamingDataset,
 } from '@fixclust/core';
+import {
+  DATASET_NAMES,
+  defaultCsvCacheDirectory,
+  openUserDatasetStream,
+} from '@fixclust/datasets';
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
+  resolveOptions,
   saveModel,
   type RunWorkerPool,
   type FitResult,
@@ -20,10 +28,11 @@ import {
 import { backendCandidates } from './backends.js';
 import {
   loadDataSource,
+  userFileOptions,
   type DataSourceOptions,
   type LoadedData,
 } from './data-source.js';
-import { labelFreeMeasures } from './label-free.js';
+import { labelFreeMeasures, labelFreeMeasuresOfStream } from './label-free.js';
 import type { Output } from './output.js';
 import { poolThreads, resolveWorkers, startRunPool } from './workers.js';
 import { loadPlugins } from './plugins.js';
@@ -60,7 +69,9 @@ export async function runCommand(
   const startTime = performance.now();
   const { settings } = run;
   const { training = {}, output: destination = {} } = settings;
-  const workers = resolveWorkers(execution.workers);
+  if (execution.stream !== undefined) checkStreamRun(run, execution);
+  const workers =
+    execution.stream === undefined ? resolveWorkers(execution.workers) : 1;
   if (destination.out !== undefined) {
     await prepareOutputFolder(destination.out);
   }
@@ -101,25 +112,45 @@ interface RunStart {
   workers: number;
 }
 
+/** Loads or opens the data, then fits and reports; closes a stream. */
 async function trainAndReport(
   run: RunSettings,
   output: Output,
   execution: RunExecution,
   start: RunStart,
 ): Promise<number> {
+  const source = dataSourceOptions(run.settings.data);
+  const dataset =
+    execution.stream === undefined
+      ? await loadDataSource(source, start.seed, output)
+      : await openDataStream(source, execution.stream, output);
+  try {
+    return await fitAndReport(run, output, execution, start, source, dataset);
+  } finally {
+    if (isStreamingDataset(dataset)) await dataset.close();
+  }
+}
+
+/** Fits the model on the data and prints and writes the results. */
+async function fitAndReport(
+  run: RunSettings,
+  output: Output,
+  execution: RunExecution,
+  start: RunStart,
+  source: DataSourceOptions,
+  dataset: LoadedData | StreamingDataset,
+): Promise<number> {
   const { settings } = run;
   const { training = {}, output: destination = {} } = settings;
   const { startTime, seed, selection, pool, workers } = start;
-  const source = dataSourceOptions(settings.data);
-  const dataset = await loadDataSource(source, seed, output);
   const loadMs = performance.now() - startTime;
-  const model = new FixedRepresentativeClustering(
-    modelOptions(
-      settings,
-      clusterCount(settings.model.nClusters, dataset),
-      seed,
-    ),
+  const options = modelOptions(
+    settings,
+    clusterCount(settings.model.nClusters, dataset),
+    seed,
   );
+  if (isStreamingDataset(dataset)) checkStreamPreprocessing(options);
+  const model = new FixedRepresentativeClustering(options);
   reportStart(output, dataset, selection, seed);
   if (workers > 1 && training.shareOptimizerState === true) {
     output.error(
@@ -135,6 +166,7 @@ async function trainAndReport(
     const result = await model.fit(dataset, {
       backend: selection.backend,
       ...(pool === undefined ? { workers: 1 } : { pool }),
+      ...streamFitOptions(execution.stream),
       signal: controller.signal,
       onEpochEnd: (progress) => epochs?.update(progress),
       ...(destination.quiet === true
@@ -150,7 +182,9 @@ async function trainAndReport(
     });
     summary.workers =
       pool === undefined ? 1 : Math.min(pool.size + 1, result.options.nRuns);
-    summary.labelFree = labelFreeMeasures(dataset, result.labels, seed);
+    summary.labelFree = isStreamingDataset(dataset)
+      ? await labelFreeMeasuresOfStream(dataset, result.labels, seed)
+      : labelFreeMeasures(dataset, result.labels, seed);
     reportEnd(output, summary, result);
     if (destination.out !== undefined) {
       await writeRunOutputs(destination.out, summary, result, dataset);
@@ -159,8 +193,12 @@ async function trainAndReport(
         `wrote labels.csv, summary.json and model/ to ${destination.out}`,
       );
     }
-    const targets = { out: destination.out, report: execution.report };
-    await writeRunExtras(targets, model, dataset, summary, result, output);
+    // The mapped sample and the report need the rows in memory, and
+    // checkStreamRun rejects --report with --stream.
+    if (!isStreamingDataset(dataset)) {
+      const targets = { out: destination.out, report: execution.report };
+      await writeRunExtras(targets, model, dataset, summary, result, output);
+    }
     return controller.signal.aborted ? 130 : 0;
   } finally {
     epochs?.stop();
@@ -180,6 +218,19 @@ export interface RunExecution {
   workers?: number | undefined;
   /** Folder that receives the HTML report (`--report`); default: none. */
   report?: string | undefined;
+  /**
+   * Reads a CSV or NPY file in blocks of rows instead of loading it whole
+   * (`--stream`), for files larger than memory; default: off.
+   */
+  stream?: StreamExecution | undefined;
+}
+
+/** Block settings of `fixclust run --stream`; library defaults apply. */
+export interface StreamExecution {
+  /** Rows per block read (`--block-size`). */
+  blockSize?: number | undefined;
+  /** Blocks whose rows an epoch shuffles together (`--blocks-per-shuffle`). */
+  blocksPerShuffle?: number | undefined;
 }
 
 /**
@@ -233,6 +284,101 @@ function dataSourceOptions(
   };
 }
 
+/**
+ * Rejects what `--stream` cannot do, before anything is loaded or written:
+ * the bundled data sets, `--limit`, `--report` and more than one worker.
+ *
+ * @throws InvalidParameterError naming the option and what to do instead.
+ */
+function checkStreamRun(run: RunSettings, execution: RunExecution): void {
+  const { data } = run.settings;
+  if ((DATASET_NAMES as readonly string[]).includes(data.dataset)) {
+    throw new InvalidParameterError(
+      'stream',
+      data.dataset,
+      `--stream reads a CSV or NPY file passed as --dataset; the bundled ` +
+        `data set ${data.dataset} fits in memory, so drop --stream`,
+    );
+  }
+  if (data.limit !== undefined) {
+    throw new InvalidParameterError(
+      'limit',
+      data.limit,
+      '--limit draws a sample of rows held in memory, so it does not ' +
+        'combine with --stream; drop one of them',
+    );
+  }
+  if (execution.report !== undefined) {
+    throw new InvalidParameterError(
+      'report',
+      execution.report,
+      '--report draws its charts from rows held in memory, so it does not ' +
+        'combine with --stream; drop one of them',
+    );
+  }
+  if (execution.workers !== undefined && execution.workers > 1) {
+    throw new InvalidParameterError(
+      'workers',
+      execution.workers,
+      'a streamed fit trains its runs one after another in one thread, ' +
+        'so --workers above 1 does not combine with --stream',
+    );
+  }
+}
+
+/**
+ * Rejects preprocessing with `--stream`, set by a flag or by a preset such
+ * as `km-plus-text`: it is fitted on the whole data set at once.
+ *
+ * @throws InvalidParameterError naming the scaling and PCA in effect.
+ */
+function checkStreamPreprocessing(options: FixedRepresentativeOptions): void {
+  const { scaling, pca } = resolveOptions(options);
+  if (scaling === 'none' && pca === null) return;
+  throw new InvalidParameterError(
+    'stream',
+    { scaling, pca },
+    `--stream reads the rows block by block, so it cannot fit scaling ` +
+      `(${scaling}) or PCA (${pca ?? 'none'}) on the whole file; scale or ` +
+      `project the file first, or pass --scaling none --pca 0, or drop ` +
+      `--stream`,
+  );
+}
+
+/**
+ * Opens the CSV or NPY file of `--dataset` for `--stream`. A CSV file is
+ * first converted once to a binary cache, which can take a while, so a
+ * line reports it.
+ */
+async function openDataStream(
+  source: DataSourceOptions,
+  stream: StreamExecution,
+  output: Output,
+): Promise<StreamingDataset> {
+  const options = {
+    ...userFileOptions(source),
+    ...(stream.blockSize === undefined ? {} : { blockSize: stream.blockSize }),
+  };
+  if (extname(source.dataset).toLowerCase() !== '.npy') {
+    output.error(
+      `reading ${source.dataset} into its binary cache in ` +
+        `${defaultCsvCacheDirectory()} unless it is there already`,
+    );
+  }
+  return openUserDatasetStream(source.dataset, options);
+}
+
+/** Returns the fit options of `--stream`'s block reads; none without it. */
+function streamFitOptions(stream: StreamExecution | undefined) {
+  if (stream === undefined) return {};
+  return {
+    ...(stream.blockSize === undefined ? {} : { blockSize: stream.blockSize }),
+    ...(stream.blocksPerShuffle === undefined
+      ? {}
+      : { blocksPerShuffle: stream.blocksPerShuffle }),
+  };
+}
+
 function reportPca(output: Output, progress: PcaProgress): void {
   const { nSamples, nFeatures, nComponents } = progress;
   output.error(
@@ -243,9 +389,12 @@ function reportPca(output: Output, progress: PcaProgress): void {
   );
 }
 
+/** Shape of the data, loaded or streamed, that the start and summary lines print. */
+type DataShape = Pick<LoadedData, 'name' | 'nSamples' | 'nFeatures'>;
+
 function reportStart(
   output: Output,
-  dataset: LoadedData,
+  dataset: DataShape,
   selection: BackendSelection,
   seed: number,
 ): void {
@@ -258,7 +407,10 @@ function reportStart(
   }
 }
 
-function clusterCount(nClusters: number | undefined, data: LoadedData): number {
+function clusterCount(
+  nClusters: number | undefined,
+  data: Pick<LoadedData, 'name' | 'nClasses'>,
+): number {
   const count = nClusters ?? data.nClasses;
   if (count === undefined) {
     throw new InvalidParameterError(
@@ -274,7 +426,8 @@ function clusterCount(nClusters: number | undefined, data: LoadedData): number {
 function summarise(
   run: RunSettings,
   source: DataSourceOptions,
-  dataset: LoadedData,
+  dataset: DataShape &
+    Pick<LoadedData, 'nClasses' | 'labels'> & { sourceRows?: Int32Array },
   selection: BackendSelection,
   result: FitResult,
   timings: { loadMs: number; totalMs: number },

@@ -1,3 +1,4 @@
+import { InvalidParameterError } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
 import {
   NETWORKS,
@@ -15,7 +16,7 @@ import {
   parseNumber,
 } from './arguments.js';
 import type { Output } from './output.js';
-import { runCommand } from './run-command.js';
+import { runCommand, type StreamExecution } from './run-command.js';
 import { resolveRunSettings } from './settings/resolve.js';
 import { SETTING_SOURCES } from './settings/sources.js';
 
@@ -159,13 +160,54 @@ export function addRunCommand(
       'threads that train runs at the same time, the main one included; results equal those of --workers 1 (default: the number of cores)',
       parseInteger,
     )
+    .option(
+      '--stream',
+      'read the CSV or NPY file of --dataset in blocks of rows instead of loading it whole, for files larger than memory; a CSV file is first converted once to a binary cache',
+    )
+    .option(
+      '--block-size <n>',
+      'with --stream, rows per block read (default: 4096)',
+      parseInteger,
+    )
+    .option(
+      '--blocks-per-shuffle <n>',
+      'with --stream, blocks whose rows an epoch shuffles together (default: 16)',
+      parseInteger,
+    )
     .addHelpText('after', environmentHelp())
     .action(async (flags: Record<string, unknown>) => {
       const settings = await resolveRunSettings(flags, environment);
       const workers = flags['workers'] as number | undefined;
       const report = flags['report'] as string | undefined;
-      setStatus(await runCommand(settings, output, { workers, report }));
+      const stream = streamFlags(flags);
+      setStatus(
+        await runCommand(settings, output, { workers, report, stream }),
+      );
     });
+}
+
+/**
+ * Returns the block settings of `--stream`, or undefined without it.
+ *
+ * @throws InvalidParameterError for `--block-size` or
+ * `--blocks-per-shuffle` without `--stream`.
+ */
+function streamFlags(
+  flags: Record<string, unknown>,
+): StreamExecution | undefined {
+  const blockSize = flags['blockSize'] as number | undefined;
+  const blocksPerShuffle = flags['blocksPerShuffle'] as number | undefined;
+  if (flags['stream'] === true) return { blockSize, blocksPerShuffle };
+  const flag = blockSize !== undefined ? 'block-size' : 'blocks-per-shuffle';
+  if (blockSize !== undefined || blocksPerShuffle !== undefined) {
+    throw new InvalidParameterError(
+      flag,
+      blockSize ?? blocksPerShuffle,
+      `--${flag} sets how --stream reads the file; add --stream, or drop ` +
+        `--${flag} to load the file whole`,
+    );
+  }
+  return undefined;
 }
 
 /** Lists the `FIXCLUST_*` variables of `run` for the end of its help. */

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -144,27 +144,48 @@ export async function writeRunOutputs(
   data: LabelledRows,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  await writeFile(join(directory, 'labels.csv'), labelsCsv(result, data));
+  await writeLabelsCsv(join(directory, 'labels.csv'), result, data);
   await writeFile(
     join(directory, 'summary.json'),
     `${JSON.stringify(summary, null, 2)}\n`,
   );
 }
 
-function labelsCsv(result: FitResult, data: LabelledRows): string {
+/** Rows of `labels.csv` formatted and written at a time. */
+const LABEL_ROWS_PER_WRITE = 65536;
+
+/**
+ * Writes `labels.csv` in chunks of rows, so that memory stays bounded for
+ * data sets of millions of rows.
+ */
+async function writeLabelsCsv(
+  path: string,
+  result: FitResult,
+  data: LabelledRows,
+): Promise<void> {
   const classes = data.labels;
   const header = ['index', 'row', 'label', 'init_label'];
   if (classes !== undefined) header.push('class');
-  const lines = [header.join(',')];
-  for (let i = 0; i < result.labels.length; i++) {
-    const row = [
-      i,
-      data.sourceRows?.[i] ?? i,
-      result.labels[i],
-      result.initLabels[i],
-    ];
-    if (classes !== undefined) row.push(classes[i]);
-    lines.push(row.join(','));
+  const file = await open(path, 'w');
+  try {
+    await file.write(`${header.join(',')}\n`);
+    const n = result.labels.length;
+    for (let start = 0; start < n; start += LABEL_ROWS_PER_WRITE) {
+      const lines: string[] = [];
+      const end = Math.min(start + LABEL_ROWS_PER_WRITE, n);
+      for (let i = start; i < end; i++) {
+        const row = [
+          i,
+          data.sourceRows?.[i] ?? i,
+          result.labels[i],
+          result.initLabels[i],
+        ];
+        if (classes !== undefined) row.push(classes[i]);
+        lines.push(row.join(','));
+      }
+      await file.write(`${lines.join('\n')}\n`);
+    }
+  } finally {
+    await file.close();
   }
-  return `${lines.join('\n')}\n`;
 }

@@ -20,7 +20,9 @@ export type { DecimalSeparator } from './files/decimal.js';
 export {
   USER_DATASET_EXTENSIONS,
   loadUserDataset,
+  openUserDatasetStream,
   type LoadUserDatasetOptions,
+  type OpenUserDatasetStreamOptions,
 } from './files/load-user-dataset.js';
 export { NPY_DTYPES, type NpyDtype } from './files/npy-dtype.js';
 export {

@@ -9,7 +9,7 @@ import {
   createTempDirectory,
   removeTempDirectory,
 } from '../test-fixtures.js';
-import { loadUserDataset } from './load-user-dataset.js';
+import { loadUserDataset, openUserDatasetStream } from './load-user-dataset.js';
 
 /** A version 1.0 NPY file of little-endian float32 values, C order. */
 function float32Npy(shape: number[], values: number[]): Uint8Array {
@@ -111,5 +111,75 @@ describe('loadUserDataset', () => {
     const error = await catchError(() => loadUserDataset(path));
     expect(error).toBeInstanceOf(InvalidDataError);
     expect(error.message).toBe(`CSV file ${path} not found`);
+  });
+});
+
+describe('openUserDatasetStream', () => {
+  let directory: string;
+
+  beforeEach(async () => {
+    directory = await createTempDirectory();
+  });
+
+  afterEach(async () => {
+    await removeTempDirectory(directory);
+  });
+
+  it('reads an NPY file and its labels in blocks', async () => {
+    const path = join(directory, 'x.npy');
+    const labelsPath = join(directory, 'y.npy');
+    await writeFile(path, float32Npy([3, 2], [1, 2, 3, 4, 5, 6]));
+    await writeFile(labelsPath, float32Npy([3], [1, 0, 1]));
+    const stream = await openUserDatasetStream(path, {
+      labelsPath,
+      blockSize: 2,
+    });
+    try {
+      expect([stream.nSamples, stream.nFeatures, stream.blockSize]).toEqual([
+        3, 2, 2,
+      ]);
+      expect(Array.from(await stream.readRows(1, 2))).toEqual([3, 4, 5, 6]);
+      expect(Array.from(stream.labels!)).toEqual([1, 0, 1]);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('reads a CSV file through its cache', async () => {
+    const path = join(directory, 'data.tsv');
+    await writeFile(path, 'a\tb\tclass\n1\t2\tx\n3\t4\ty\n');
+    const stream = await openUserDatasetStream(path, {
+      labelColumn: 'class',
+      cacheDirectory: join(directory, 'cache'),
+    });
+    try {
+      expect(Array.from(await stream.readRows(0, 2))).toEqual([1, 2, 3, 4]);
+      expect(Array.from(stream.labels!)).toEqual([0, 1]);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('rejects options the reader ignores', async () => {
+    const npy = join(directory, 'x.npy');
+    await writeFile(npy, float32Npy([1, 1], [1]));
+    const cached = await catchError(() =>
+      openUserDatasetStream(npy, { cacheDirectory: directory }),
+    );
+    expect(cached).toBeInstanceOf(InvalidParameterError);
+    expect(cached.message).toBe(
+      `cacheDirectory does not apply to the NPY file ${npy}; CSV options ` +
+        `apply to .csv, .tsv and .txt files only`,
+    );
+    const csv = join(directory, 'x.csv');
+    await writeFile(csv, '1,2\n');
+    const labels = await catchError(() =>
+      openUserDatasetStream(csv, { labelsPath: npy }),
+    );
+    expect(labels.message).toContain('labelsPath does not apply to the CSV');
+    const other = await catchError(() =>
+      openUserDatasetStream(join(directory, 'x.parquet')),
+    );
+    expect(other.message).toContain('has extension .parquet');
   });
 });

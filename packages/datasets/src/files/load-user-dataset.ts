@@ -4,7 +4,17 @@ import { InvalidParameterError } from '@fixclust/core';
 
 import type { CsvOptions } from './csv-options.js';
 import { loadCsv } from './csv.js';
+import {
+  openCsvStream,
+  type CsvStream,
+  type CsvStreamOptions,
+} from './csv-stream.js';
 import { loadNpyDataset, type NpyDatasetOptions } from './npy.js';
+import {
+  openNpyStream,
+  type NpyStream,
+  type NpyStreamOptions,
+} from './npy-stream.js';
 import type { UserDataset } from './user-dataset.js';
 
 /** File extensions {@link loadUserDataset} reads, lowercase. */
@@ -55,6 +65,49 @@ export async function loadUserDataset(
       throw unusedOption('labelsPath', options.labelsPath, path, 'CSV');
     }
     return loadCsv(path, options);
+  }
+  throw unsupportedExtension(path, extension);
+}
+
+/** Options of {@link openUserDatasetStream}: those of the reader chosen. */
+export interface OpenUserDatasetStreamOptions
+  extends CsvStreamOptions, NpyStreamOptions {}
+
+/**
+ * Opens a user's file, chosen by its extension as {@link loadUserDataset}
+ * chooses it, as a streaming data set read in blocks of rows: `.npy` with
+ * {@link openNpyStream}, `.csv`, `.tsv` and `.txt` with
+ * {@link openCsvStream}, which first converts the file once to a binary
+ * cache. Call `close()` when done.
+ *
+ * @throws InvalidParameterError for any other extension, and for an option
+ *   that the chosen reader does not read.
+ * @throws InvalidDataError from the reader when a file is missing or
+ *   malformed.
+ */
+export async function openUserDatasetStream(
+  path: string,
+  options: OpenUserDatasetStreamOptions = {},
+): Promise<NpyStream | CsvStream> {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.npy') {
+    const csvOption = [...CSV_OPTION_NAMES, 'cacheDirectory' as const].find(
+      (name) => options[name] !== undefined,
+    );
+    if (csvOption !== undefined) {
+      throw unusedOption(csvOption, options[csvOption], path, 'NPY');
+    }
+    return openNpyStream(path, {
+      blockSize: options.blockSize,
+      labelsPath: options.labelsPath,
+    });
+  }
+  if (extension === '.csv' || extension === '.tsv' || extension === '.txt') {
+    if (options.labelsPath !== undefined) {
+      throw unusedOption('labelsPath', options.labelsPath, path, 'CSV');
+    }
+    const { labelsPath: _labelsPath, ...csvOptions } = options;
+    return openCsvStream(path, csvOptions);
   }
   throw unsupportedExtension(path, extension);
 }
