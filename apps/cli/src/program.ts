@@ -248,6 +248,10 @@ const PARAMETER_FLAGS: Record<string, string> = {
   pca: '--pca',
   network: '--network',
   optimizer: '--optimizer',
+  blockSize: '--block-size',
+  blocksPerShuffle: '--blocks-per-shuffle',
+  labelsPath: '--labels',
+  labelColumn: '--label-column',
 };
 
 /**

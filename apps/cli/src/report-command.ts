@@ -62,7 +62,8 @@ export async function reportCommand(
   if (mapped === undefined) {
     output.error(
       `${directory} has no mapped-sample.json, so the report leaves out ` +
-        'the mapped space; rerun fixclust run --out to write it',
+        'the mapped space; rerun fixclust run --out without --stream to ' +
+        'write it',
     );
   }
   const file = options.out ?? join(directory, REPORT_FILE);

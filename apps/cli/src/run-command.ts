@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import {
+  DEFAULT_BLOCKS_PER_SHUFFLE,
   InvalidParameterError,
   isStreamingDataset,
   MAX_SEED,
@@ -17,7 +19,7 @@ import {
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
-  resolveOptions,
+  QUALITY_PRESETS,
   saveModel,
   type RunWorkerPool,
   type FitResult,
@@ -70,8 +72,8 @@ export async function runCommand(
   const { settings } = run;
   const { training = {}, output: destination = {} } = settings;
   if (execution.stream !== undefined) checkStreamRun(run, execution);
-  const workers =
-    execution.stream === undefined ? resolveWorkers(execution.workers) : 1;
+  const requested = resolveWorkers(execution.workers);
+  const workers = execution.stream === undefined ? requested : 1;
   if (destination.out !== undefined) {
     await prepareOutputFolder(destination.out);
   }
@@ -102,7 +104,7 @@ export async function runCommand(
   }
 }
 
-/** What `runCommand` has set up before the data loads. */
+/** Settings and threads that `runCommand` sets up before the data loads. */
 interface RunStart {
   startTime: number;
   seed: number;
@@ -149,7 +151,6 @@ async function fitAndReport(
     clusterCount(settings.model.nClusters, dataset),
     seed,
   );
-  if (isStreamingDataset(dataset)) checkStreamPreprocessing(options);
   const model = new FixedRepresentativeClustering(options);
   reportStart(output, dataset, selection, seed);
   if (workers > 1 && training.shareOptimizerState === true) {
@@ -182,6 +183,13 @@ async function fitAndReport(
     });
     summary.workers =
       pool === undefined ? 1 : Math.min(pool.size + 1, result.options.nRuns);
+    summary.stream = isStreamingDataset(dataset)
+      ? {
+          blockSize: execution.stream?.blockSize ?? dataset.blockSize,
+          blocksPerShuffle:
+            execution.stream?.blocksPerShuffle ?? DEFAULT_BLOCKS_PER_SHUFFLE,
+        }
+      : null;
     summary.labelFree = isStreamingDataset(dataset)
       ? await labelFreeMeasuresOfStream(dataset, result.labels, seed)
       : labelFreeMeasures(dataset, result.labels, seed);
@@ -194,7 +202,11 @@ async function fitAndReport(
       );
     }
     // The mapped sample and the report need the rows in memory, and
-    // checkStreamRun rejects --report with --stream.
+    // checkStreamRun rejects --report with --stream. A mapped sample of an
+    // earlier run in the same folder would no longer match its files.
+    if (isStreamingDataset(dataset) && destination.out !== undefined) {
+      await rm(join(destination.out, 'mapped-sample.json'), { force: true });
+    }
     if (!isStreamingDataset(dataset)) {
       const targets = { out: destination.out, report: execution.report };
       await writeRunExtras(targets, model, dataset, summary, result, output);
@@ -316,6 +328,7 @@ function checkStreamRun(run: RunSettings, execution: RunExecution): void {
         'combine with --stream; drop one of them',
     );
   }
+  checkStreamPreprocessing(run.settings);
   if (execution.workers !== undefined && execution.workers > 1) {
     throw new InvalidParameterError(
       'workers',
@@ -327,13 +340,25 @@ function checkStreamRun(run: RunSettings, execution: RunExecution): void {
 }
 
 /**
- * Rejects preprocessing with `--stream`, set by a flag or by a preset such
- * as `km-plus-text`: it is fitted on the whole data set at once.
+ * Rejects preprocessing with `--stream`, set by a flag, a file, a variable
+ * or a preset such as `km-plus-text`: it is fitted on the whole data set
+ * at once.
  *
  * @throws InvalidParameterError naming the scaling and PCA in effect.
  */
-function checkStreamPreprocessing(options: FixedRepresentativeOptions): void {
-  const { scaling, pca } = resolveOptions(options);
+function checkStreamPreprocessing(settings: RunSettings['settings']): void {
+  const preset = settings.model.preset;
+  const presetSettings: { scaling?: string; pca?: number | null } =
+    preset !== undefined && preset in QUALITY_PRESETS
+      ? (QUALITY_PRESETS[preset as keyof typeof QUALITY_PRESETS] as {
+          scaling?: string;
+          pca?: number;
+        })
+      : {};
+  const chosen = settings.preprocessing ?? {};
+  const scaling = chosen.scaling ?? presetSettings.scaling ?? 'none';
+  const pca =
+    chosen.pca !== undefined ? chosen.pca : (presetSettings.pca ?? null);
   if (scaling === 'none' && pca === null) return;
   throw new InvalidParameterError(
     'stream',
@@ -359,7 +384,8 @@ async function openDataStream(
     ...userFileOptions(source),
     ...(stream.blockSize === undefined ? {} : { blockSize: stream.blockSize }),
   };
-  if (extname(source.dataset).toLowerCase() !== '.npy') {
+  const extension = extname(source.dataset).toLowerCase();
+  if (['.csv', '.tsv', '.txt'].includes(extension)) {
     output.error(
       `reading ${source.dataset} into its binary cache in ` +
         `${defaultCsvCacheDirectory()} unless it is there already`,

@@ -89,6 +89,22 @@ describe('fixclust run --stream', () => {
     expect(summaries[1].trained).toEqual(summaries[0].trained);
     expect(summaries[1].labelFree).toEqual(summaries[0].labelFree);
     expect(summaries[1].workers).toBe(1);
+    expect(summaries[1].stream).toEqual({
+      blockSize: N_SAMPLES,
+      blocksPerShuffle: 16,
+    });
+    expect(summaries[0].stream).toBeNull();
+  });
+
+  it('removes a mapped sample left in --out by an earlier run', async () => {
+    const out = join(directory, 'reused');
+    const base = ['--dataset', data, '--labels', labels, ...fast];
+    expect((await run([...base, '--out', out])).status).toBe(0);
+    await readFile(join(out, 'mapped-sample.json'));
+    expect((await run([...base, '--stream', '--out', out])).status).toBe(0);
+    await expect(readFile(join(out, 'mapped-sample.json'))).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 
   it('streams a CSV file through its cache', async () => {
@@ -132,16 +148,35 @@ describe('fixclust run --stream', () => {
       ['--preset', 'km-plus-text'],
       'cannot fit scaling (standard) or PCA (100)',
     ],
-  ])('rejects preprocessing %j', async (args, message) => {
-    const { status, output } = await run([
-      '--dataset',
-      data,
-      '--labels',
-      labels,
-      '--stream',
-      ...args,
-      ...fast,
-    ]);
+  ])('rejects preprocessing %j before reading', async (args, message) => {
+    const previous = process.env['XDG_CACHE_HOME'];
+    const cache = join(directory, 'untouched-cache');
+    process.env['XDG_CACHE_HOME'] = cache;
+    try {
+      const { status, output } = await run([
+        '--dataset',
+        csv,
+        '--label-column',
+        '6',
+        '--stream',
+        ...args,
+        ...fast,
+      ]);
+      expect(status).toBe(2);
+      expect(output.stderr.join('\n')).toContain(message);
+      await expect(readFile(cache)).rejects.toThrow(/ENOENT/);
+    } finally {
+      if (previous === undefined) delete process.env['XDG_CACHE_HOME'];
+      else process.env['XDG_CACHE_HOME'] = previous;
+    }
+  });
+
+  it.each([
+    [['--workers', '0'], '--workers must be an integer at least 1, got 0'],
+    [['--block-size', '0'], 'got 0 (set with --block-size)'],
+  ])('rejects %j', async (args, message) => {
+    const base = ['--dataset', data, '--labels', labels, '--stream'];
+    const { status, output } = await run([...base, ...args, ...fast]);
     expect(status).toBe(2);
     expect(output.stderr.join('\n')).toContain(message);
   });

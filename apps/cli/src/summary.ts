@@ -41,6 +41,11 @@ export interface RunSummary {
    * capped at the number of runs; 1 when the runs share an optimizer).
    */
   workers?: number;
+  /**
+   * Block settings of a `--stream` run, which change its batches; null
+   * when the data was loaded whole.
+   */
+  stream?: { blockSize: number; blocksPerShuffle: number } | null;
   /** Milliseconds spent loading, fitting (with prediction) and in all. */
   timings: { loadMs: number; fitMs: number; totalMs: number };
   /** Metrics of the untrained network; null without true labels. */

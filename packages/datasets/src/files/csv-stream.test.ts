@@ -1,5 +1,13 @@
-import { chmod, mkdir, readdir, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  chmod,
+  mkdir,
+  readdir,
+  rm,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 import {
   InvalidDataError,
@@ -149,6 +157,27 @@ describe('openCsvStream', () => {
     } finally {
       await stream.close();
     }
+  });
+
+  it('removes abandoned temporary files', async () => {
+    const path = await writeCsv('data.csv', '1,2\n');
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    const record = (await readdir(cacheDirectory)).find((name) =>
+      name.endsWith('.json'),
+    )!;
+    const base = join(cacheDirectory, record.slice(0, -'.json'.length));
+    const abandoned = `${base}.123-abcd.partial.npy`;
+    const recent = `${base}.456-ef01.partial.npy`;
+    await writeFile(abandoned, 'x');
+    await writeFile(recent, 'x');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(abandoned, hourAgo, hourAgo);
+    // Without its record the file is converted again, under the same name.
+    await rm(`${base}.json`);
+    await (await openCsvStream(path, { cacheDirectory })).close();
+    const names = await readdir(cacheDirectory);
+    expect(names).not.toContain(basename(abandoned));
+    expect(names).toContain(basename(recent));
   });
 
   it('survives conversions of one file at once', async () => {

@@ -176,6 +176,7 @@ async function convert(
       { cause: error, path: directory },
     );
   });
+  await removeAbandonedFiles(base);
   const temporary = `${base}.${process.pid}-${randomBytes(4).toString('hex')}`;
   let conversion: CsvConversion;
   try {
@@ -213,6 +214,32 @@ async function convert(
 }
 
 /**
+ * Milliseconds after its last write when a temporary file of a conversion
+ * counts as abandoned by a killed or interrupted process. A conversion
+ * under way writes to its file far more often.
+ */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the temporary files of earlier conversions of `base` that
+ * stopped writing at least {@link ABANDONED_AFTER_MS} ago.
+ */
+async function removeAbandonedFiles(base: string): Promise<void> {
+  const directory = join(base, '..');
+  const prefix = `${basename(base)}.`;
+  const now = Date.now();
+  for (const name of await readdir(directory)) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join(directory, name);
+    const modified = await stat(path).then(
+      (stats) => stats.mtimeMs,
+      () => now,
+    );
+    if (now - modified >= ABANDONED_AFTER_MS) await rm(path, { force: true });
+  }
+}
+
+/**
  * Removes the cache entries in `base`'s folder whose record names the same
  * source file with another size or modification time: caches of versions
  * of the file that no later call can reuse. Entries of the same version
@@ -238,6 +265,7 @@ async function removeEarlierVersions(
     await rm(`${other}.json`, { force: true });
     await rm(`${other}.npy`, { force: true });
     await rm(`${other}.labels.npy`, { force: true });
+    await removeAbandonedFiles(other);
   }
 }
 
