@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -10,12 +10,14 @@ import {
   type FittedBaseline,
 } from '@fixclust/baselines';
 import { InvalidParameterError, selectBackend } from '@fixclust/core';
-import { loadModel } from '@fixclust/model';
+import { DATASET_NAMES, openUserDatasetStream } from '@fixclust/datasets';
+import { loadModel, type FixedRepresentativeClustering } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
 import {
   isSparse,
   loadDataSource,
+  userFileOptions,
   type DataSourceOptions,
   type LoadedData,
 } from './data-source.js';
@@ -28,6 +30,8 @@ export interface PredictCommandOptions extends DataSourceOptions {
   model: string;
   out?: string;
   proba?: boolean;
+  /** Read the file in blocks of rows (`predict --stream`). */
+  stream?: boolean;
   backend?: string;
   seed?: number;
   plugin?: string[];
@@ -62,6 +66,10 @@ export async function predictCommand(
     baseline === undefined
       ? await loadModel(options.model)
       : await loadBaseline(options.model);
+  if (options.stream === true) {
+    if ('kind' in fitted) throw streamUnsupported('model', options.model);
+    return predictStream(fitted, options, output);
+  }
   const seed = options.seed ?? 0;
   const dataset = await loadDataSource(options, seed, output);
   const selection = await selectBackend({
@@ -110,6 +118,93 @@ export async function predictCommand(
     output.error(`wrote ${dataset.nSamples} rows to ${options.out}`);
   }
   return 0;
+}
+
+/** Rows of labels formatted and written at a time by `predict --stream`. */
+const STREAM_ROWS_PER_WRITE = 65536;
+
+/**
+ * Runs `fixclust predict --stream`: labels the rows of a CSV or NPY file,
+ * read in blocks, with a saved deep model, and writes `index,label` lines
+ * in chunks.
+ *
+ * @throws InvalidParameterError for a bundled data set, `--limit` or
+ * `--proba`, which need the rows in memory.
+ */
+async function predictStream(
+  model: FixedRepresentativeClustering,
+  options: PredictCommandOptions,
+  output: Output,
+): Promise<number> {
+  if ((DATASET_NAMES as readonly string[]).includes(options.dataset)) {
+    throw streamUnsupported('dataset', options.dataset);
+  }
+  if (options.limit !== undefined)
+    throw streamUnsupported('limit', options.limit);
+  if (options.proba === true) throw streamUnsupported('proba', true);
+  const selection = await selectBackend({
+    candidates: backendCandidates(options.backend),
+    backend: options.backend,
+  });
+  const stream = await openUserDatasetStream(
+    options.dataset,
+    userFileOptions(options),
+  );
+  try {
+    output.error(
+      `${stream.name}: ${stream.nSamples} samples, read in blocks; backend ` +
+        formatBackend(selection.backend),
+    );
+    const labels = await model.predict(stream);
+    await writeLabelChunks(labels, options.out, output);
+    if (options.out !== undefined) {
+      output.error(`wrote ${labels.length} rows to ${options.out}`);
+    }
+  } finally {
+    await stream.close();
+  }
+  return 0;
+}
+
+function streamUnsupported(
+  option: string,
+  value: unknown,
+): InvalidParameterError {
+  const reasons: Record<string, string> = {
+    model: 'a saved baseline predicts rows held in memory',
+    dataset: `the bundled data set ${String(value)} fits in memory`,
+    limit: '--limit draws a sample of rows held in memory',
+    proba: '--proba needs the rows in memory',
+  };
+  return new InvalidParameterError(
+    option,
+    value,
+    `${reasons[option]}, so it does not combine with --stream; drop one of them`,
+  );
+}
+
+/** Writes `index,label` lines to `path`, or to stdout, in chunks. */
+async function writeLabelChunks(
+  labels: Int32Array,
+  path: string | undefined,
+  output: Output,
+): Promise<void> {
+  const file = path === undefined ? undefined : await open(path, 'w');
+  const write = async (text: string) => {
+    if (file === undefined) output.log(text);
+    else await file.write(`${text}\n`);
+  };
+  try {
+    await write('index,label');
+    for (let start = 0; start < labels.length; start += STREAM_ROWS_PER_WRITE) {
+      const end = Math.min(start + STREAM_ROWS_PER_WRITE, labels.length);
+      const lines: string[] = [];
+      for (let i = start; i < end; i++) lines.push(`${i},${labels[i]}`);
+      await write(lines.join('\n'));
+    }
+  } finally {
+    await file?.close();
+  }
 }
 
 /**

@@ -221,10 +221,12 @@ function buildProgram(
         [],
       );
     if (mode === 'predict') {
-      command.option(
-        '--proba',
-        'add per-cluster probabilities (gmm and cmm models)',
-      );
+      command
+        .option('--proba', 'add per-cluster probabilities (gmm and cmm models)')
+        .option(
+          '--stream',
+          'read the CSV or NPY file in blocks of rows instead of loading it whole, as run --stream does (saved deep models, labels only)',
+        );
     }
     command.action(async (options: PredictCommandOptions) => {
       setStatus(await predictCommand(mode, options, output));

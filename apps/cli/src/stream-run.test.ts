@@ -96,6 +96,47 @@ describe('fixclust run --stream', () => {
     expect(summaries[0].stream).toBeNull();
   });
 
+  it('predicts a file in blocks as the run labelled it', async () => {
+    const out = join(directory, 'for-predict');
+    const base = ['--dataset', data, '--labels', labels, '--stream'];
+    expect((await run([...base, ...fast, '--out', out])).status).toBe(0);
+    const predicted = join(directory, 'predicted.csv');
+    const output = captureOutput();
+    const args = ['--model', join(out, 'model'), '--dataset', data];
+    const status = await main(
+      ['node', 'fixclust', 'predict', ...args, '--stream', '--out', predicted],
+      output,
+      {},
+    );
+    expect(output.stderr.join('\n')).not.toContain('fixclust:');
+    expect(status).toBe(0);
+    const labelColumn = (text: string, column: number) =>
+      text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[column]);
+    const runLabels = labelColumn(
+      await readFile(join(out, 'labels.csv'), 'utf8'),
+      2,
+    );
+    const lines = await readFile(predicted, 'utf8');
+    expect(lines.startsWith('index,label\n')).toBe(true);
+    expect(labelColumn(lines, 1)).toEqual(runLabels);
+    expect(runLabels).toHaveLength(N_SAMPLES);
+
+    const rejected = captureOutput();
+    const proba = await main(
+      ['node', 'fixclust', 'predict', ...args, '--stream', '--proba'],
+      rejected,
+      {},
+    );
+    expect(proba).toBe(2);
+    expect(rejected.stderr.join('\n')).toContain(
+      '--proba needs the rows in memory, so it does not combine with --stream',
+    );
+  });
+
   it('removes a mapped sample left in --out by an earlier run', async () => {
     const out = join(directory, 'reused');
     const base = ['--dataset', data, '--labels', labels, ...fast];
