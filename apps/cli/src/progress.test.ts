@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   createProgress,
+  conversionProgress,
   downloadProgress,
   epochProgress,
   gridProgress,
@@ -117,6 +118,22 @@ describe('downloadProgress', () => {
       'downloading data: 9%',
       'downloading data: 25%',
       'downloading data: 100%',
+    ]);
+  });
+});
+
+describe('conversionProgress', () => {
+  it('prints the converted share without a terminal', () => {
+    const output = captureOutput();
+    const conversion = conversionProgress(output, 'big.csv', undefined);
+    for (const readBytes of [400, 800, 1000]) {
+      conversion.onProgress({ readBytes, totalBytes: 1000 });
+    }
+    conversion.stop();
+    expect(output.stderr).toEqual([
+      'converting big.csv to its binary cache: 40%',
+      'converting big.csv to its binary cache: 80%',
+      'converting big.csv to its binary cache: 100%',
     ]);
   });
 });

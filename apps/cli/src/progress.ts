@@ -161,16 +161,48 @@ export function downloadProgress(
   name: string,
   terminal: NodeJS.WriteStream | undefined = progressTerminal(output),
 ): { onProgress: (state: DownloadState) => void; stop: () => void } {
+  return percentProgress(output, `downloading ${name}`, terminal);
+}
+
+/**
+ * Creates the progress of converting the CSV file `name` to its binary
+ * cache, shown as {@link downloadProgress} shows a download.
+ */
+export function conversionProgress(
+  output: Output,
+  name: string,
+  terminal: NodeJS.WriteStream | undefined = progressTerminal(output),
+): {
+  onProgress: (state: { readBytes: number; totalBytes: number }) => void;
+  stop: () => void;
+} {
+  const progress = percentProgress(
+    output,
+    `converting ${name} to its binary cache`,
+    terminal,
+  );
+  return {
+    onProgress: ({ readBytes, totalBytes }) =>
+      progress.onProgress({ receivedBytes: readBytes, totalBytes }),
+    stop: progress.stop,
+  };
+}
+
+function percentProgress(
+  output: Output,
+  label: string,
+  terminal: NodeJS.WriteStream | undefined,
+): { onProgress: (state: DownloadState) => void; stop: () => void } {
   let progress: Progress | undefined;
   let reported = -1;
   return {
     onProgress: ({ receivedBytes, totalBytes }) => {
-      if (totalBytes === undefined) return;
+      if (totalBytes === undefined || totalBytes === 0) return;
       const percent = Math.floor((100 * receivedBytes) / totalBytes);
       if (terminal === undefined && percent < reported + 10) return;
       reported = percent;
       progress ??= createProgress(output, 100, terminal);
-      progress.update(percent, `downloading ${name}: ${percent}%`);
+      progress.update(percent, `${label}: ${percent}%`);
     },
     stop: () => progress?.stop(),
   };

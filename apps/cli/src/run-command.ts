@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 
 import {
   DEFAULT_BLOCKS_PER_SHUFFLE,
@@ -38,7 +38,7 @@ import { labelFreeMeasures, labelFreeMeasuresOfStream } from './label-free.js';
 import type { Output } from './output.js';
 import { poolThreads, resolveWorkers, startRunPool } from './workers.js';
 import { loadPlugins } from './plugins.js';
-import { epochProgress } from './progress.js';
+import { conversionProgress, epochProgress } from './progress.js';
 import {
   formatBackend,
   formatMetricTable,
@@ -385,13 +385,22 @@ async function openDataStream(
     ...(stream.blockSize === undefined ? {} : { blockSize: stream.blockSize }),
   };
   const extension = extname(source.dataset).toLowerCase();
-  if (['.csv', '.tsv', '.txt'].includes(extension)) {
-    output.error(
-      `reading ${source.dataset} into its binary cache in ` +
-        `${defaultCsvCacheDirectory()} unless it is there already`,
-    );
+  if (!['.csv', '.tsv', '.txt'].includes(extension)) {
+    return openUserDatasetStream(source.dataset, options);
   }
-  return openUserDatasetStream(source.dataset, options);
+  output.error(
+    `reading ${source.dataset} into its binary cache in ` +
+      `${defaultCsvCacheDirectory()} unless it is there already`,
+  );
+  const progress = conversionProgress(output, basename(source.dataset));
+  try {
+    return await openUserDatasetStream(source.dataset, {
+      ...options,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.stop();
+  }
 }
 
 /** Returns the fit options of `--stream`'s block reads; none without it. */

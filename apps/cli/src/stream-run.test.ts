@@ -160,6 +160,9 @@ describe('fixclust run --stream', () => {
       expect(messages).toContain(
         `reading ${csv} into its binary cache in ${join(directory, 'cache')}`,
       );
+      expect(messages).toContain(
+        'converting blobs.csv to its binary cache: 100%',
+      );
       expect(status).toBe(0);
       expect(output.stdout.join('\n')).toMatch(/^trained(\s+\d\.\d{4}){4}$/m);
     } finally {

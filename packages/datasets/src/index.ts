@@ -8,7 +8,12 @@
  */
 export { DATASET_SPLITS, DIGIT_CLASSES, type DatasetSplit } from './digits.js';
 export { loadCsv, parseCsv } from './files/csv.js';
-export { convertCsvToNpy, type CsvConversion } from './files/csv-convert.js';
+export {
+  convertCsvToNpy,
+  type CsvConversion,
+  type CsvConversionOptions,
+  type CsvConversionProgress,
+} from './files/csv-convert.js';
 export {
   defaultCsvCacheDirectory,
   openCsvStream,

@@ -1,5 +1,5 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 import {
   FixclustError,
@@ -32,6 +32,18 @@ export interface CsvConversion {
   featureNames?: string[];
 }
 
+/** Bytes of a CSV file that a conversion has read, and the file's size. */
+export interface CsvConversionProgress {
+  readBytes: number;
+  totalBytes: number;
+}
+
+/** Options of {@link convertCsvToNpy}: the CSV options and a progress callback. */
+export interface CsvConversionOptions extends CsvOptions {
+  /** Called as the file is read, once per chunk of up to 64 KiB. */
+  onProgress?: ((progress: CsvConversionProgress) => void) | undefined;
+}
+
 /** Bytes of the file start read to detect the delimiter. */
 const SAMPLE_BYTES = 64 * 1024;
 /** Rows buffered before they are written to the NPY file. */
@@ -57,7 +69,7 @@ const WRITE_ROWS = 4096;
 export async function convertCsvToNpy(
   csvPath: string,
   npyPath: string,
-  options: CsvOptions = {},
+  options: CsvConversionOptions = {},
 ): Promise<CsvConversion> {
   const checked = checkCsvOptions(options);
   const sample = await readSample(csvPath);
@@ -71,6 +83,15 @@ export async function convertCsvToNpy(
 
   const rows = new CsvRowSink(csvPath, checked);
   const input = createReadStream(csvPath);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined) {
+    const totalBytes = (await stat(csvPath)).size;
+    let readBytes = 0;
+    input.on('data', (chunk) => {
+      readBytes += chunk.length;
+      onProgress({ readBytes, totalBytes });
+    });
+  }
   try {
     for await (const { record, info } of readRecords(input, delimiter)) {
       await rows.add(record, info.lines, npyPath);

@@ -23,6 +23,7 @@ import {
 } from '../test-fixtures.js';
 import { parseCsv } from './csv.js';
 import type { CsvOptions } from './csv-options.js';
+import type { CsvConversionProgress } from './csv-convert.js';
 import { openCsvStream, type CsvStream } from './csv-stream.js';
 
 let directory: string;
@@ -178,6 +179,19 @@ describe('openCsvStream', () => {
     const names = await readdir(cacheDirectory);
     expect(names).not.toContain(basename(abandoned));
     expect(names).toContain(basename(recent));
+  });
+
+  it('reports the bytes a conversion reads', async () => {
+    const text = '1,2\n3,4\n5,6\n';
+    const path = await writeCsv('data.csv', text);
+    const seen: Array<[number, number]> = [];
+    const onProgress = ({ readBytes, totalBytes }: CsvConversionProgress) =>
+      seen.push([readBytes, totalBytes]);
+    await (await openCsvStream(path, { cacheDirectory, onProgress })).close();
+    expect(seen.at(-1)).toEqual([text.length, text.length]);
+    const reused = seen.length;
+    await (await openCsvStream(path, { cacheDirectory, onProgress })).close();
+    expect(seen).toHaveLength(reused);
   });
 
   it('survives conversions of one file at once', async () => {

@@ -16,7 +16,11 @@ import { InvalidDataError } from '@fixclust/core';
 
 import { fileError } from '../files.js';
 import { defaultCacheDirectory } from '../text/download.js';
-import { convertCsvToNpy, type CsvConversion } from './csv-convert.js';
+import {
+  convertCsvToNpy,
+  type CsvConversion,
+  type CsvConversionProgress,
+} from './csv-convert.js';
 import { checkCsvOptions, type CsvOptions } from './csv-options.js';
 import { encodeNpyHeader } from './npy-writer.js';
 import { openNpyStream, type NpyStream } from './npy-stream.js';
@@ -31,6 +35,8 @@ export interface CsvStreamOptions extends CsvOptions {
   cacheDirectory?: string | undefined;
   /** Rows per block read. Default: `DEFAULT_BLOCK_ROWS` of core (4096). */
   blockSize?: number | undefined;
+  /** Called as a conversion reads the CSV file; not called for a cache hit. */
+  onProgress?: ((progress: CsvConversionProgress) => void) | undefined;
 }
 
 /** A CSV file read in blocks of rows from its binary cache. */
@@ -83,7 +89,8 @@ export async function openCsvStream(
   const base = join(directory, `${datasetNameFromPath(path)}-${key}`);
 
   const fresh = { source, size: stats.size, mtimeMs: stats.mtimeMs };
-  const reconvert = () => convert(path, base, { ...fresh, options: checked });
+  const reconvert = () =>
+    convert(path, base, { ...fresh, options: checked }, options.onProgress);
   let record = await readCacheRecord(`${base}.json`);
   let converted = record === undefined;
   record ??= await reconvert();
@@ -160,6 +167,7 @@ async function convert(
   path: string,
   base: string,
   record: Omit<CacheRecord, 'nSamples' | 'nFeatures'>,
+  onProgress: CsvStreamOptions['onProgress'],
 ): Promise<CacheRecord> {
   const directory = join(base, '..');
   await mkdir(directory, { recursive: true }).catch((error: unknown) => {
@@ -180,11 +188,10 @@ async function convert(
   const temporary = `${base}.${process.pid}-${randomBytes(4).toString('hex')}`;
   let conversion: CsvConversion;
   try {
-    conversion = await convertCsvToNpy(
-      path,
-      `${temporary}.partial.npy`,
-      record.options,
-    );
+    conversion = await convertCsvToNpy(path, `${temporary}.partial.npy`, {
+      ...record.options,
+      onProgress,
+    });
     await rename(`${temporary}.partial.npy`, `${base}.npy`);
     if (conversion.labels !== undefined) {
       await writeLabels(`${temporary}.labels.npy`, conversion.labels);

@@ -91,7 +91,8 @@ export async function openUserDatasetStream(
 ): Promise<NpyStream | CsvStream> {
   const extension = extname(path).toLowerCase();
   if (extension === '.npy') {
-    const csvOption = [...CSV_OPTION_NAMES, 'cacheDirectory' as const].find(
+    const csvOnly = ['cacheDirectory', 'onProgress'] as const;
+    const csvOption = [...CSV_OPTION_NAMES, ...csvOnly].find(
       (name) => options[name] !== undefined,
     );
     if (csvOption !== undefined) {
