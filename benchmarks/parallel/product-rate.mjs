@@ -1,7 +1,7 @@
 // Measures the rate of the matrix products of one km50 training step on
-// USPS (widths 256, 32, 10; batch 128) through the native addon, on one
-// thread alone and then on N worker threads at once, to show whether
-// threads that train side by side slow each other's products down.
+// USPS (widths 256, 32, 10; batch 128) through the native addon. It times
+// them on one thread alone, then on N worker threads at once, to show
+// whether threads that train side by side slow each other's products.
 //
 // Usage, from the repository root after `pnpm build`:
 //   node benchmarks/parallel/product-rate.mjs [N]

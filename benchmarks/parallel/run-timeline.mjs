@@ -1,9 +1,9 @@
 // Prints when each run of a USPS km50 fit (10 runs × 10 epochs, seed 1)
-// ends its first and last epoch, with 1 or 2 threads, and the CPU time
-// the fit took on each thread of the process, so run durations alone and
-// side by side, and the work of V8's own threads, can be compared. With 2
-// threads, the worker pool starts and loads its backend before the fit,
-// so the timeline holds training only.
+// ends its first and last epoch, with 1 or 2 threads. It then prints the
+// CPU time the fit took on each thread of the process, so run durations
+// alone and side by side, and the work of V8's own threads, can be
+// compared. With 2 threads, the worker pool starts and loads its backend
+// before the fit, so the timeline covers training only.
 //
 // Usage, from the repository root after `pnpm build`:
 //   FIXCLUST_DATA=../shared/data node benchmarks/parallel/run-timeline.mjs 1 wasm

@@ -3,7 +3,7 @@
 // console errors, uncaught page errors and failed requests.
 
 /**
- * What a guard collected, and the failures it found in it.
+ * Requests that a guard collected, and the failures it found in them.
  *
  * @typedef {object} PageGuard
  * @property {string[]} routed URLs the route handler saw, in order, both

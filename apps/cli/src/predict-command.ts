@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -14,6 +14,7 @@ import { DATASET_NAMES, openUserDatasetStream } from '@fixclust/datasets';
 import { loadModel, type FixedRepresentativeClustering } from '@fixclust/model';
 
 import { backendCandidates } from './backends.js';
+import { writeCsvLines } from './csv-lines.js';
 import {
   isSparse,
   loadDataSource,
@@ -120,9 +121,6 @@ export async function predictCommand(
   return 0;
 }
 
-/** Rows of labels formatted and written at a time by `predict --stream`. */
-const STREAM_ROWS_PER_WRITE = 65536;
-
 /**
  * Runs `fixclust predict --stream`: labels the rows of a CSV or NPY file,
  * read in blocks, with a saved deep model, and writes `index,label` lines
@@ -156,7 +154,12 @@ async function predictStream(
         formatBackend(selection.backend),
     );
     const labels = await model.predict(stream);
-    await writeLabelChunks(labels, options.out, output);
+    await writeCsvLines(
+      options.out ?? output,
+      'index,label',
+      labels.length,
+      (i) => `${i},${labels[i]}`,
+    );
     if (options.out !== undefined) {
       output.error(`wrote ${labels.length} rows to ${options.out}`);
     }
@@ -181,30 +184,6 @@ function streamUnsupported(
     value,
     `${reasons[option]}, so it does not combine with --stream; drop one of them`,
   );
-}
-
-/** Writes `index,label` lines to `path`, or to stdout, in chunks. */
-async function writeLabelChunks(
-  labels: Int32Array,
-  path: string | undefined,
-  output: Output,
-): Promise<void> {
-  const file = path === undefined ? undefined : await open(path, 'w');
-  const write = async (text: string) => {
-    if (file === undefined) output.log(text);
-    else await file.write(`${text}\n`);
-  };
-  try {
-    await write('index,label');
-    for (let start = 0; start < labels.length; start += STREAM_ROWS_PER_WRITE) {
-      const end = Math.min(start + STREAM_ROWS_PER_WRITE, labels.length);
-      const lines: string[] = [];
-      for (let i = start; i < end; i++) lines.push(`${i},${labels[i]}`);
-      await write(lines.join('\n'));
-    }
-  } finally {
-    await file?.close();
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { InvalidDataError, InvalidParameterError } from '@fixclust/core';
@@ -15,7 +15,7 @@ import {
 } from './mapped-sample.js';
 import type { Output } from './output.js';
 import { formatBackend, formatSeconds } from './report.js';
-import type { RunSummary } from './summary.js';
+import { prepareWritableFolder, type RunSummary } from './summary.js';
 
 /**
  * Imports `@fixclust/report` when a report is written, so commands that
@@ -103,21 +103,7 @@ export async function writeRunReport(
  * @throws InvalidParameterError naming the folder and the reason.
  */
 export async function prepareReportFolder(directory: string): Promise<void> {
-  const probe = join(directory, `.fixclust-write-check-${process.pid}`);
-  try {
-    await mkdir(directory, { recursive: true });
-    await writeFile(probe, '');
-    await rm(probe);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InvalidParameterError(
-      'report',
-      directory,
-      `--report "${directory}" is not a writable folder (${code}); pass a ` +
-        'folder you can write to',
-      { cause: error },
-    );
-  }
+  await prepareWritableFolder(directory, 'report');
 }
 
 /** Writes `benchmarks.html`, the HTML report of a benchmark grid. */

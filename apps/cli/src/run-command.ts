@@ -19,7 +19,6 @@ import {
 import { externalMetrics } from '@fixclust/metrics';
 import {
   FixedRepresentativeClustering,
-  QUALITY_PRESETS,
   saveModel,
   type RunWorkerPool,
   type FitResult,
@@ -45,6 +44,7 @@ import {
   formatSeconds,
   formatWarnings,
 } from './report.js';
+import { presetSettings } from './preset-settings.js';
 import { prepareReportFolder, writeRunExtras } from './report-command.js';
 import type { RunSettings } from './settings/resolve.js';
 import {
@@ -347,18 +347,10 @@ function checkStreamRun(run: RunSettings, execution: RunExecution): void {
  * @throws InvalidParameterError naming the scaling and PCA in effect.
  */
 function checkStreamPreprocessing(settings: RunSettings['settings']): void {
-  const preset = settings.model.preset;
-  const presetSettings: { scaling?: string; pca?: number | null } =
-    preset !== undefined && preset in QUALITY_PRESETS
-      ? (QUALITY_PRESETS[preset as keyof typeof QUALITY_PRESETS] as {
-          scaling?: string;
-          pca?: number;
-        })
-      : {};
+  const preset = presetSettings(settings.model.preset);
   const chosen = settings.preprocessing ?? {};
-  const scaling = chosen.scaling ?? presetSettings.scaling ?? 'none';
-  const pca =
-    chosen.pca !== undefined ? chosen.pca : (presetSettings.pca ?? null);
+  const scaling = chosen.scaling ?? preset.scaling ?? 'none';
+  const pca = chosen.pca !== undefined ? chosen.pca : (preset.pca ?? null);
   if (scaling === 'none' && pca === null) return;
   throw new InvalidParameterError(
     'stream',

@@ -77,10 +77,12 @@ describe('fixclust run --stream', () => {
     ]);
     expect(memory.status).toBe(0);
     expect(streamed.status).toBe(0);
-    const [a, b] = await Promise.all(
+
+    const [inMemory, inBlocks] = await Promise.all(
       outputs.map((out) => readFile(join(out, 'labels.csv'), 'utf8')),
     );
-    expect(b).toBe(a);
+    expect(inBlocks).toBe(inMemory);
+
     const summaries = await Promise.all(
       outputs.map(async (out) =>
         JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')),

@@ -1,4 +1,4 @@
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -11,6 +11,7 @@ import {
 import type { ExternalMetrics } from '@fixclust/metrics';
 import type { FitResult, ResolvedOptions } from '@fixclust/model';
 
+import { writeCsvLines } from './csv-lines.js';
 import type { LabelFreeMeasures } from './label-free.js';
 import type { RunSettings } from './settings/resolve.js';
 
@@ -113,6 +114,19 @@ export function effectiveSettings(
  * @throws InvalidParameterError naming the folder and the reason.
  */
 export async function prepareOutputFolder(directory: string): Promise<void> {
+  await prepareWritableFolder(directory, 'out');
+}
+
+/**
+ * Creates the folder of the flag `--${option}` and checks that files can
+ * be written there, so a bad folder fails before training.
+ *
+ * @throws InvalidParameterError naming the flag, the folder and the reason.
+ */
+export async function prepareWritableFolder(
+  directory: string,
+  option: string,
+): Promise<void> {
   const probe = join(directory, `.fixclust-write-check-${process.pid}`);
   try {
     await mkdir(directory, { recursive: true });
@@ -121,10 +135,10 @@ export async function prepareOutputFolder(directory: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InvalidParameterError(
-      'out',
+      option,
       directory,
-      `--out "${directory}" is not a writable folder (${code}); pass a ` +
-        `folder you can write to`,
+      `--${option} "${directory}" is not a writable folder (${code}); ` +
+        'pass a folder you can write to',
       { cause: error },
     );
   }
@@ -156,13 +170,7 @@ export async function writeRunOutputs(
   );
 }
 
-/** Rows of `labels.csv` formatted and written at a time. */
-const LABEL_ROWS_PER_WRITE = 65536;
-
-/**
- * Writes `labels.csv` in chunks of rows, so that memory stays bounded for
- * data sets of millions of rows.
- */
+/** Writes `labels.csv` a chunk of rows at a time. */
 async function writeLabelsCsv(
   path: string,
   result: FitResult,
@@ -171,26 +179,14 @@ async function writeLabelsCsv(
   const classes = data.labels;
   const header = ['index', 'row', 'label', 'init_label'];
   if (classes !== undefined) header.push('class');
-  const file = await open(path, 'w');
-  try {
-    await file.write(`${header.join(',')}\n`);
-    const n = result.labels.length;
-    for (let start = 0; start < n; start += LABEL_ROWS_PER_WRITE) {
-      const lines: string[] = [];
-      const end = Math.min(start + LABEL_ROWS_PER_WRITE, n);
-      for (let i = start; i < end; i++) {
-        const row = [
-          i,
-          data.sourceRows?.[i] ?? i,
-          result.labels[i],
-          result.initLabels[i],
-        ];
-        if (classes !== undefined) row.push(classes[i]);
-        lines.push(row.join(','));
-      }
-      await file.write(`${lines.join('\n')}\n`);
-    }
-  } finally {
-    await file.close();
-  }
+  await writeCsvLines(path, header.join(','), result.labels.length, (i) => {
+    const row = [
+      i,
+      data.sourceRows?.[i] ?? i,
+      result.labels[i],
+      result.initLabels[i],
+    ];
+    if (classes !== undefined) row.push(classes[i]);
+    return row.join(',');
+  });
 }

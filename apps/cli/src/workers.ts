@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 
 import { assertIntegerInRange } from '@fixclust/core';
-import { QUALITY_PRESETS, RunWorkerPool } from '@fixclust/model';
+import { RunWorkerPool } from '@fixclust/model';
+
+import { presetSettings } from './preset-settings.js';
 
 /**
  * Returns the number of threads that `--workers` requests: the flag's
@@ -42,11 +44,7 @@ export function poolThreads(
   preset: string | undefined,
 ): number {
   if (training.shareOptimizerState === true) return 0;
-  const presetRuns =
-    preset !== undefined && preset in QUALITY_PRESETS
-      ? QUALITY_PRESETS[preset as keyof typeof QUALITY_PRESETS].nRuns
-      : undefined;
-  const runs = training.nRuns ?? presetRuns ?? workers;
+  const runs = training.nRuns ?? presetSettings(preset).nRuns ?? workers;
   return Math.min(workers, runs) - 1;
 }
 

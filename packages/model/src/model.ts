@@ -362,27 +362,28 @@ export class FixedRepresentativeClustering {
   ): Promise<TrainedRuns> {
     // Parallel runs: with more than one worker, worker threads train the
     // runs (see parallel-runs.ts) and the sequential loop below is skipped.
+    // Built anew for every run, as each run may keep what it is given.
+    const runContext = (): TrainingContext => ({
+      data: setup.data,
+      options: this.options,
+      shape: setup.shape,
+      representatives: setup.representatives,
+      deviationTarget: deviationCaps(
+        this.options.deviationTarget,
+        setup.points,
+      ),
+      initialMixture: initialMixture(this.options, setup.points),
+      startTime: options.startTime,
+      signal: options.signal,
+      onEpochEnd: options.onEpochEnd,
+      epochSample: setup.epochSample,
+    });
     const workers = workerCount(this.options, options);
     if (workers > 1) {
       const backend = options.backend?.name ?? tf.getBackend();
-      const context = {
-        data: setup.data,
-        options: this.options,
-        shape: setup.shape,
-        representatives: setup.representatives,
-        deviationTarget: deviationCaps(
-          this.options.deviationTarget,
-          setup.points,
-        ),
-        initialMixture: initialMixture(this.options, setup.points),
-        startTime: options.startTime,
-        signal: options.signal,
-        onEpochEnd: options.onEpochEnd,
-        epochSample: setup.epochSample,
-      };
       const seeds = runSeeds(random, this.options.nRuns);
       const plan = workerPlan(workers, options, backend, setup.points);
-      return trainRunsInWorkers(context, seeds, plan);
+      return trainRunsInWorkers(runContext(), seeds, plan);
     }
     // End of parallel runs.
     const runs: RunOutcome[] = [];
@@ -392,22 +393,8 @@ export class FixedRepresentativeClustering {
     try {
       for (let run = 0; run < this.options.nRuns; run++) {
         if (run > 0 && options.signal?.aborted === true) break;
-        const context = {
-          data: setup.data,
-          options: this.options,
-          shape: setup.shape,
-          representatives: setup.representatives,
-          deviationTarget: deviationCaps(
-            this.options.deviationTarget,
-            setup.points,
-          ),
-          initialMixture: initialMixture(this.options, setup.points),
-          startTime: options.startTime,
-          signal: options.signal,
-          onEpochEnd: options.onEpochEnd,
-          epochSample: setup.epochSample,
-        };
-        runs.push(await trainRun(context, run, random.nextSeed(), shared));
+        const seed = random.nextSeed();
+        runs.push(await trainRun(runContext(), run, seed, shared));
       }
     } finally {
       shared?.dispose();

@@ -29,7 +29,7 @@ export interface PoolThreadData {
   backendModule: string;
 }
 
-/** What a pool thread needs to train the runs of one fit. */
+/** Setup that a pool thread needs to train the runs of one fit. */
 export interface FitSetup {
   /** Number of the fit in its pool, which every message about it carries. */
   fit: number;

@@ -77,7 +77,8 @@ export class RunWorkerPool {
   private busy = false;
   private closed = false;
   private fits = 0;
-  private holds = 0;
+  /** Callers waiting on the threads; while above 0 they are referenced. */
+  private waiting = 0;
 
   private constructor(
     private readonly threads: PoolThread[],
@@ -146,9 +147,11 @@ export class RunWorkerPool {
    * are returned. The first run always starts.
    *
    * @throws InvalidParameterError when the pool is closed or training
-   * another fit; FixclustError when one of its threads has stopped; the
-   * first error a run or a thread's start raises, rebuilt as the fixclust
-   * error class of the same name, after the other runs under way stop.
+   * another fit.
+   * @throws FixclustError when one of its threads has stopped.
+   * @throws the first error a run or a thread's start raises, rebuilt as
+   * the fixclust error class of the same name, once the other runs under
+   * way have stopped.
    *
    * @internal Called by `fit`, which builds the training context.
    */
@@ -177,12 +180,12 @@ export class RunWorkerPool {
    * which are unreferenced otherwise; `release` ends each hold.
    */
   private hold(): void {
-    if (this.holds++ > 0) return;
+    if (this.waiting++ > 0) return;
     for (const thread of this.threads) thread.worker.ref();
   }
 
   private release(): void {
-    if (--this.holds > 0) return;
+    if (--this.waiting > 0) return;
     for (const thread of this.threads) thread.worker.unref();
   }
 
@@ -294,7 +297,7 @@ class PoolFit {
   async run(threads: PoolThread[]): Promise<PoolRuns> {
     this.threads = threads;
     // Claims the first run before anything can stop the fit.
-    const here = trainClaimedRuns(
+    const ownRuns = trainClaimedRuns(
       { ...this.context, signal: this.controller.signal },
       this.points,
       this.seeds,
@@ -308,7 +311,7 @@ class PoolFit {
     try {
       const setup = this.setup();
       await Promise.all([
-        here,
+        ownRuns,
         ...threads.map((thread) => this.follow(thread, setup)),
       ]);
     } finally {
