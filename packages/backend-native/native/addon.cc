@@ -117,7 +117,7 @@ Napi::Value BlasInfo(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Increment whenever an entry point changes, so the loader can reject a
   // stale build instead of calling it with the wrong arguments.
-  exports.Set("apiVersion", 2);
+  exports.Set("apiVersion", 3);
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasInfo", Napi::Function::New(env, BlasInfo));
@@ -130,6 +130,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("transpose", Napi::Function::New(env, Transpose));
   exports.Set("denseTrainingStep",
               Napi::Function::New(env, DenseTrainingStep));
+  exports.Set("denseTrainingSteps",
+              Napi::Function::New(env, DenseTrainingSteps));
   return exports;
 }
 

@@ -49,5 +49,6 @@ Napi::Value Reduce(const Napi::CallbackInfo& info);
 Napi::Value ArgReduce(const Napi::CallbackInfo& info);
 Napi::Value Transpose(const Napi::CallbackInfo& info);
 Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info);
+Napi::Value DenseTrainingSteps(const Napi::CallbackInfo& info);
 
 }  // namespace fixclust

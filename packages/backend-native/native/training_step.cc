@@ -324,119 +324,163 @@ bool ReadTerms(const Napi::CallbackInfo& info, size_t index, double** terms) {
   return true;
 }
 
-}  // namespace
 
-// denseTrainingStep(x, points, params, firstMoments, secondMoments,
-// newParams, newFirstMoments, newSecondMoments, shape, activations,
-// settings, target, terms) runs one step and returns the batch's loss
-// before the update.
-//
-// shape: [n, layers, k, d, in_0, out_0, in_1, out_1, ...]. x is n × in_0,
-// points k × d with d = out of the last layer. params lists each layer's
-// weight (in × out, row-major), then its bias (out). The moment and output
-// lists follow the same order, and the moment lists are empty for SGD.
-// activations: one code per layer. settings: see `Setting`. target: the
-// variable-features term's cap on each of the d deviations, or empty.
-// terms receives the clustering term and the variable-features term of
-// that loss.
-Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  FloatSpan x, points, target;
-  IntSpan shape, activations;
+// The network a step trains: layer sizes and activations, the loss's
+// representatives and settings. Built from the arguments both entry
+// points share.
+struct DenseNetwork {
+  int64_t layers = 0, k = 0, d = 0;
+  std::vector<int64_t> inputs, outputs;
+  const int32_t* activations = nullptr;
+  const float* points = nullptr;
+  // The variable-features cap, one value per feature, or null for none.
+  const float* target = nullptr;
   const double* settings = nullptr;
-  double* terms = nullptr;
-  if (!ReadFloats(info, 0, &x) || !ReadFloats(info, 1, &points) ||
-      !ReadInts(info, 8, &shape) || !ReadInts(info, 9, &activations) ||
-      !ReadSettings(info, 10, &settings) || !ReadFloats(info, 11, &target) ||
-      !ReadTerms(info, 12, &terms)) {
-    return env.Undefined();
+  bool adam = false;
+};
+
+// A layer's parameters (weight, then bias, for each layer) and, for Adam,
+// their first and second moments, as pointers into JavaScript arrays.
+struct ParameterSet {
+  std::vector<float*> params, m, v;
+};
+
+// Reads the network from `points` (argument 1), `shape` (8),
+// `activations` (9), `settings` (10) and `target` (11), with shape[0],
+// the batch's rows, returned in `rows`. Throws and returns false when they
+// disagree.
+bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
+                 int64_t* rows) {
+  Napi::Env env = info.Env();
+  FloatSpan points, target;
+  IntSpan shape, activations;
+  if (!ReadFloats(info, 1, &points) || !ReadInts(info, 8, &shape) ||
+      !ReadInts(info, 9, &activations) ||
+      !ReadSettings(info, 10, &net->settings) ||
+      !ReadFloats(info, 11, &target)) {
+    return false;
   }
   if (shape.length < 4) {
     Napi::RangeError::New(env, "shape needs at least 4 entries")
         .ThrowAsJavaScriptException();
-    return env.Undefined();
+    return false;
   }
-  const int64_t n = shape.data[0];
-  const int64_t layers = shape.data[1];
-  const int64_t k = shape.data[2];
-  const int64_t d = shape.data[3];
-  if (n < 1 || layers < 1 || k < 1 || d < 1 ||
+  *rows = shape.data[0];
+  net->layers = shape.data[1];
+  net->k = shape.data[2];
+  net->d = shape.data[3];
+  const int64_t layers = net->layers;
+  if (*rows < 1 || layers < 1 || net->k < 1 || net->d < 1 ||
       shape.length < static_cast<size_t>(4 + 2 * layers) ||
       activations.length < static_cast<size_t>(layers)) {
     Napi::RangeError::New(env, "shape or activations do not describe a batch "
                                "and at least one layer")
         .ThrowAsJavaScriptException();
-    return env.Undefined();
+    return false;
   }
-  const int optimizer = static_cast<int>(settings[kOptimizer]);
-  const bool adam = optimizer == kAdam;
-
-  std::vector<FloatSpan> params(2 * layers), newParams(2 * layers);
-  std::vector<FloatSpan> m(adam ? 2 * layers : 0), v(m.size());
-  std::vector<FloatSpan> newM(m.size()), newV(m.size());
-  std::vector<int64_t> inputs(layers), outputs(layers);
+  net->inputs.resize(static_cast<size_t>(layers));
+  net->outputs.resize(static_cast<size_t>(layers));
   for (int64_t l = 0; l < layers; l++) {
-    inputs[l] = shape.data[4 + 2 * l];
-    outputs[l] = shape.data[5 + 2 * l];
-    if (inputs[l] < 1 || outputs[l] < 1 ||
-        (l > 0 && inputs[l] != outputs[l - 1])) {
+    net->inputs[l] = shape.data[4 + 2 * l];
+    net->outputs[l] = shape.data[5 + 2 * l];
+    if (net->inputs[l] < 1 || net->outputs[l] < 1 ||
+        (l > 0 && net->inputs[l] != net->outputs[l - 1])) {
       Napi::RangeError::New(env, "layer " + std::to_string(l) +
                                      " does not follow the previous one")
           .ThrowAsJavaScriptException();
-      return env.Undefined();
+      return false;
     }
   }
-  if (outputs[layers - 1] != d ||
-      !RequireLength(env, x.length, n * inputs[0], "x") ||
-      !RequireLength(env, points.length, k * d, "points") ||
-      (target.length != 0 && !RequireLength(env, target.length, d, "target"))) {
-    if (!env.IsExceptionPending()) {
-      Napi::RangeError::New(env, "the last layer's width differs from d")
-          .ThrowAsJavaScriptException();
-    }
-    return env.Undefined();
+  if (net->outputs[layers - 1] != net->d) {
+    Napi::RangeError::New(env, "the last layer's width differs from d")
+        .ThrowAsJavaScriptException();
+    return false;
   }
-  for (uint32_t p = 0; p < 2 * layers; p++) {
+  if (!RequireLength(env, points.length, net->k * net->d, "points") ||
+      (target.length != 0 &&
+       !RequireLength(env, target.length, net->d, "target"))) {
+    return false;
+  }
+  net->activations = activations.data;
+  net->points = points.data;
+  net->target = target.length == 0 ? nullptr : target.data;
+  net->adam = static_cast<int>(net->settings[kOptimizer]) == kAdam;
+  return true;
+}
+
+// Reads the parameter lists at `paramsAt`, and for Adam the moment lists
+// at `firstAt` and `secondAt`, checking each array's length.
+bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
+                    size_t paramsAt, size_t firstAt, size_t secondAt,
+                    ParameterSet* set) {
+  Napi::Env env = info.Env();
+  const uint32_t count = static_cast<uint32_t>(2 * net.layers);
+  set->params.resize(count);
+  set->m.resize(net.adam ? count : 0);
+  set->v.resize(set->m.size());
+  for (uint32_t p = 0; p < count; p++) {
     const int64_t l = p / 2;
-    const int64_t size = p % 2 == 0 ? inputs[l] * outputs[l] : outputs[l];
+    const int64_t size =
+        p % 2 == 0 ? net.inputs[l] * net.outputs[l] : net.outputs[l];
     const char* name = p % 2 == 0 ? "weight" : "bias";
-    if (!ReadListedFloats(info, 2, p, &params[p]) ||
-        !ReadListedFloats(info, 5, p, &newParams[p]) ||
-        !RequireLength(env, params[p].length, size, name) ||
-        !RequireLength(env, newParams[p].length, size, name)) {
-      return env.Undefined();
+    FloatSpan span;
+    if (!ReadListedFloats(info, paramsAt, p, &span) ||
+        !RequireLength(env, span.length, size, name)) {
+      return false;
     }
-    if (!adam) continue;
-    if (!ReadListedFloats(info, 3, p, &m[p]) ||
-        !ReadListedFloats(info, 4, p, &v[p]) ||
-        !ReadListedFloats(info, 6, p, &newM[p]) ||
-        !ReadListedFloats(info, 7, p, &newV[p]) ||
-        !RequireLength(env, m[p].length, size, "first moment") ||
-        !RequireLength(env, v[p].length, size, "second moment") ||
-        !RequireLength(env, newM[p].length, size, "first moment") ||
-        !RequireLength(env, newV[p].length, size, "second moment")) {
-      return env.Undefined();
+    set->params[p] = span.data;
+    if (!net.adam) continue;
+    FloatSpan first, second;
+    if (!ReadListedFloats(info, firstAt, p, &first) ||
+        !ReadListedFloats(info, secondAt, p, &second) ||
+        !RequireLength(env, first.length, size, "first moment") ||
+        !RequireLength(env, second.length, size, "second moment")) {
+      return false;
     }
+    set->m[p] = first.data;
+    set->v[p] = second.data;
   }
+  return true;
+}
+
+// Number of elements of parameter p.
+int64_t ParameterSize(const DenseNetwork& net, size_t p) {
+  const size_t l = p / 2;
+  return p % 2 == 0 ? net.inputs[l] * net.outputs[l] : net.outputs[l];
+}
+
+// One training step on the n × inputs[0] batch `x`. Reads the parameters
+// and moments from `in` and writes the updated ones to `out`, which may be
+// `in`: the update goes element by element, and each weight is read before
+// it is replaced. Writes the clustering and variable-features terms to
+// terms[0] and terms[1], and returns the batch's loss before the update.
+// `step` numbers the update from 1, for Adam's bias correction.
+double RunStep(const DenseNetwork& net, const float* x, int64_t n,
+               const ParameterSet& in, const ParameterSet& out, double step,
+               double* terms) {
+  const int64_t layers = net.layers, d = net.d;
+  const std::vector<int64_t>& inputs = net.inputs;
+  const std::vector<int64_t>& outputs = net.outputs;
+  const double* settings = net.settings;
 
   // Forward: outputsOf[l] is layer l's output, n × out_l.
   thread_local std::vector<std::vector<float>> outputsOf;
   outputsOf.resize(static_cast<size_t>(layers));
-  const float* in = x.data;
+  const float* layerIn = x;
   for (int64_t l = 0; l < layers; l++) {
-    std::vector<float>& out = outputsOf[l];
-    out.resize(static_cast<size_t>(n * outputs[l]));
-    const float* bias = params[2 * l + 1].data;
+    std::vector<float>& layerOut = outputsOf[l];
+    layerOut.resize(static_cast<size_t>(n * outputs[l]));
+    const float* bias = in.params[2 * l + 1];
     for (int64_t i = 0; i < n; i++) {
-      std::copy(bias, bias + outputs[l], out.data() + i * outputs[l]);
+      std::copy(bias, bias + outputs[l], layerOut.data() + i * outputs[l]);
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(n),
                 static_cast<int>(outputs[l]), static_cast<int>(inputs[l]),
-                1.0f, in, static_cast<int>(inputs[l]), params[2 * l].data,
-                static_cast<int>(outputs[l]), 1.0f, out.data(),
+                1.0f, layerIn, static_cast<int>(inputs[l]), in.params[2 * l],
+                static_cast<int>(outputs[l]), 1.0f, layerOut.data(),
                 static_cast<int>(outputs[l]));
-    Activate(activations.data[l], out.data(), out.size());
-    in = out.data();
+    Activate(net.activations[l], layerOut.data(), layerOut.size());
+    layerIn = layerOut.data();
   }
 
   // Loss and its gradient by the mapped batch.
@@ -444,27 +488,26 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
   thread_local std::vector<float> gradient, previous, weightGradient,
       biasGradient;
   gradient.assign(static_cast<size_t>(n * d), 0.0f);
-  const double clustering =
-      ClusteringLoss(static_cast<int>(settings[kLoss]), settings[kLossConstant],
-                     y, n, d, points.data, k, gradient.data());
-  const double spread = VariableFeatures(
-      settings[kLambda], settings[kVarianceEpsilon],
-      target.length == 0 ? nullptr : target.data, y, n, d, gradient.data());
+  const double clustering = ClusteringLoss(
+      static_cast<int>(settings[kLoss]), settings[kLossConstant], y, n, d,
+      net.points, net.k, gradient.data());
+  const double spread =
+      VariableFeatures(settings[kLambda], settings[kVarianceEpsilon],
+                       net.target, y, n, d, gradient.data());
   double loss = clustering + spread;
   const double l2 = settings[kL2];
   if (l2 > 0.0) {
     double squares = 0.0;
     for (int64_t l = 0; l < layers; l++) {
-      const FloatSpan& w = params[2 * l];
+      const float* w = in.params[2 * l];
       for (int64_t i = 0; i < inputs[l] * outputs[l]; i++) {
-        squares += static_cast<double>(w.data[i]) * w.data[i];
+        squares += static_cast<double>(w[i]) * w[i];
       }
     }
     loss += l2 * squares;
   }
 
-  const double step = settings[kStep];
-  UpdateSettings update{optimizer,
+  UpdateSettings update{static_cast<int>(settings[kOptimizer]),
                         settings[kLearningRate],
                         settings[kBeta1],
                         settings[kBeta2],
@@ -473,13 +516,13 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
                         1.0 - std::pow(settings[kBeta2], step)};
 
   // Backward, from the last layer to the first, updating each layer once
-  // its gradients are known. The weights are read before they are
-  // replaced: outputs are separate arrays.
+  // its gradients are known and the gradient of its input is computed
+  // from its weights.
   for (int64_t l = layers - 1; l >= 0; l--) {
     const int64_t rows = inputs[l], cols = outputs[l];
-    MultiplyByDerivative(activations.data[l], outputsOf[l].data(),
+    MultiplyByDerivative(net.activations[l], outputsOf[l].data(),
                          gradient.data(), static_cast<size_t>(n * cols));
-    const float* layerInput = l == 0 ? x.data : outputsOf[l - 1].data();
+    const float* layerInput = l == 0 ? x : outputsOf[l - 1].data();
     weightGradient.resize(static_cast<size_t>(rows * cols));
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
                 static_cast<int>(rows), static_cast<int>(cols),
@@ -492,7 +535,7 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
         biasGradient[j] += gradient[i * cols + j];
       }
     }
-    const float* weight = params[2 * l].data;
+    const float* weight = in.params[2 * l];
     if (l2 > 0.0) {
       const float twice = static_cast<float>(2.0 * l2);
       for (int64_t i = 0; i < rows * cols; i++) {
@@ -510,16 +553,136 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
     for (int64_t p = 2 * l; p <= 2 * l + 1; p++) {
       const float* g = p == 2 * l ? weightGradient.data() : biasGradient.data();
       const size_t count = static_cast<size_t>(p == 2 * l ? rows * cols : cols);
-      Update(update, params[p].data, g, adam ? m[p].data : nullptr,
-             adam ? v[p].data : nullptr, newParams[p].data,
-             adam ? newM[p].data : nullptr, adam ? newV[p].data : nullptr,
+      Update(update, in.params[p], g, net.adam ? in.m[p] : nullptr,
+             net.adam ? in.v[p] : nullptr, out.params[p],
+             net.adam ? out.m[p] : nullptr, net.adam ? out.v[p] : nullptr,
              count);
     }
     if (l > 0) gradient.swap(previous);
   }
   terms[0] = clustering;
   terms[1] = spread;
+  return loss;
+}
+
+}  // namespace
+
+// denseTrainingStep(x, points, params, firstMoments, secondMoments,
+// newParams, newFirstMoments, newSecondMoments, shape, activations,
+// settings, target, terms) runs one step and returns the batch's loss
+// before the update.
+//
+// shape: [n, layers, k, d, in_0, out_0, in_1, out_1, ...]. x is n × in_0,
+// points k × d with d = out of the last layer. params lists each layer's
+// weight (in × out, row-major), then its bias (out). The moment and output
+// lists follow the same order, and the moment lists are empty for SGD.
+// activations: one code per layer. settings: see `Setting`. target: the
+// variable-features term's cap on each of the d deviations, or empty.
+// terms receives the clustering term and the variable-features term of
+// that loss.
+Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DenseNetwork net;
+  int64_t n = 0;
+  FloatSpan x;
+  double* terms = nullptr;
+  ParameterSet in, out;
+  if (!ReadNetwork(info, &net, &n) || !ReadFloats(info, 0, &x) ||
+      !ReadTerms(info, 12, &terms) ||
+      !RequireLength(env, x.length, n * net.inputs[0], "x") ||
+      !ReadParameters(info, net, 2, 3, 4, &in) ||
+      !ReadParameters(info, net, 5, 6, 7, &out)) {
+    return env.Undefined();
+  }
+  const double loss =
+      RunStep(net, x.data, n, in, out, net.settings[kStep], terms);
   return Napi::Number::New(env, loss);
+}
+
+// denseTrainingSteps(data, points, params, firstMoments, secondMoments,
+// newParams, newFirstMoments, newSecondMoments, shape, activations,
+// settings, target, stepTerms, order, batching) runs consecutive steps of
+// denseTrainingStep, each on a batch of rows of `data` (rows × in_0, row
+// major), and returns how many ran.
+//
+// batching: [start, batches]. Batch b holds the rows order[start + b · n]
+// up to n of them, fewer at the end of `order`, where n = shape[0]. The
+// first step's number is settings[kStep], and each later step adds 1. The
+// updated parameters and moments of the last step are written to the new*
+// arrays. stepTerms receives each step's loss, clustering term and
+// variable-features term as float32, 3 per step. The steps stop after the
+// first one whose float32 loss is not finite.
+Napi::Value DenseTrainingSteps(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DenseNetwork net;
+  int64_t n = 0;
+  FloatSpan data, stepTerms;
+  IntSpan order, batching;
+  ParameterSet in, out;
+  if (!ReadNetwork(info, &net, &n) || !ReadFloats(info, 0, &data) ||
+      !ReadFloats(info, 12, &stepTerms) || !ReadInts(info, 13, &order) ||
+      !ReadInts(info, 14, &batching) ||
+      !RequireLength(env, batching.length, 2, "batching") ||
+      !ReadParameters(info, net, 2, 3, 4, &in) ||
+      !ReadParameters(info, net, 5, 6, 7, &out)) {
+    return Napi::Number::New(env, 0);
+  }
+  const int64_t width = net.inputs[0];
+  const int64_t rows = static_cast<int64_t>(data.length) / width;
+  const int64_t start = batching.data[0];
+  const int64_t batches = batching.data[1];
+  const int64_t length = static_cast<int64_t>(order.length);
+  if (data.length % static_cast<size_t>(width) != 0 || start < 0 ||
+      batches < 0 || start + (batches > 0 ? (batches - 1) * n : 0) >= length) {
+    Napi::RangeError::New(env,
+                          "data is not whole rows, or start and batches "
+                          "reach past the end of order")
+        .ThrowAsJavaScriptException();
+    return Napi::Number::New(env, 0);
+  }
+  const int64_t end = std::min(length, start + batches * n);
+  for (int64_t i = start; i < end; i++) {
+    if (order.data[i] < 0 || order.data[i] >= rows) {
+      Napi::RangeError::New(env, "order[" + std::to_string(i) + "] = " +
+                                     std::to_string(order.data[i]) +
+                                     " is not a row of data")
+          .ThrowAsJavaScriptException();
+      return Napi::Number::New(env, 0);
+    }
+  }
+  if (!RequireLength(env, stepTerms.length, 3 * batches, "stepTerms")) {
+    return Napi::Number::New(env, 0);
+  }
+
+  // The steps update `out` in place, starting from a copy of `in`.
+  for (size_t p = 0; p < in.params.size(); p++) {
+    const int64_t size = ParameterSize(net, p);
+    std::copy(in.params[p], in.params[p] + size, out.params[p]);
+    if (!net.adam) continue;
+    std::copy(in.m[p], in.m[p] + size, out.m[p]);
+    std::copy(in.v[p], in.v[p] + size, out.v[p]);
+  }
+  thread_local std::vector<float> batch;
+  double terms[2];
+  int64_t ran = 0;
+  for (int64_t b = 0; b < batches; b++) {
+    const int64_t first = start + b * n;
+    const int64_t count = std::min(n, length - first);
+    batch.resize(static_cast<size_t>(count * width));
+    for (int64_t i = 0; i < count; i++) {
+      const float* row = data.data + order.data[first + i] * width;
+      std::copy(row, row + width, batch.data() + i * width);
+    }
+    const double loss = RunStep(net, batch.data(), count, out, out,
+                                net.settings[kStep] + b, terms);
+    const float single = static_cast<float>(loss);
+    stepTerms.data[3 * b] = single;
+    stepTerms.data[3 * b + 1] = static_cast<float>(terms[0]);
+    stepTerms.data[3 * b + 2] = static_cast<float>(terms[1]);
+    ran += 1;
+    if (!std::isfinite(single)) break;
+  }
+  return Napi::Number::New(env, static_cast<double>(ran));
 }
 
 }  // namespace fixclust

@@ -103,6 +103,30 @@ export interface NativeAddon {
     target: Float32Array,
     terms: Float64Array,
   ): number;
+  /**
+   * Runs consecutive steps of `denseTrainingStep` on batches of the rows of
+   * `data` taken in `order` (see `native/training_step.cc`), and returns
+   * how many ran: all `batching[1]`, or up to the first non-finite loss.
+   * Writes each step's loss and terms to `stepTerms`, 3 per step, and the
+   * last step's parameters and moments to the `new*` arrays.
+   */
+  denseTrainingSteps(
+    data: Float32Array,
+    points: Float32Array,
+    params: Float32Array[],
+    firstMoments: Float32Array[],
+    secondMoments: Float32Array[],
+    newParams: Float32Array[],
+    newFirstMoments: Float32Array[],
+    newSecondMoments: Float32Array[],
+    shape: Int32Array,
+    activations: Int32Array,
+    settings: Float64Array,
+    target: Float32Array,
+    stepTerms: Float32Array,
+    order: Int32Array,
+    batching: Int32Array,
+  ): number;
 }
 
 /** OpenBLAS's description of itself. */
@@ -116,7 +140,7 @@ export interface BlasInfo {
 }
 
 /** Version of the addon's entry points this package calls. */
-export const ADDON_API_VERSION = 2;
+export const ADDON_API_VERSION = 3;
 
 /** Path where `pnpm build` puts the compiled addon. */
 export const DEFAULT_ADDON_PATH = fileURLToPath(

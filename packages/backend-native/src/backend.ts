@@ -1,12 +1,18 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { DENSE_TRAINING_STEP_KERNEL } from '@fixclust/core';
+import {
+  DENSE_TRAINING_STEP_KERNEL,
+  DENSE_TRAINING_STEPS_KERNEL,
+} from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from './addon.js';
 import { BufferPool } from './buffer-pool.js';
 import { SlotDataStorage } from './data-storage.js';
 import { NATIVE_KERNELS } from './kernels/index.js';
-import { denseTrainingStepKernel } from './kernels/training-step.js';
+import {
+  denseTrainingStepKernel,
+  denseTrainingStepsKernel,
+} from './kernels/training-step.js';
 
 /** tfjs name of the native backend. */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -91,7 +97,8 @@ export class NativeBackend extends MathBackendCPU {
 /**
  * Registers the `native` tfjs backend and its kernels: every kernel the cpu
  * backend has, with the native ones in place of their cpu versions, and
- * the fused dense training step (`DENSE_TRAINING_STEP_KERNEL` of
+ * the fused dense training step and its multi-step form
+ * (`DENSE_TRAINING_STEP_KERNEL` and `DENSE_TRAINING_STEPS_KERNEL` of
  * `@fixclust/core`). Does
  * nothing when the backend is already registered; the first addon
  * registered stays in use for the life of the process.
@@ -114,6 +121,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
     });
   }
   tf.registerKernel(denseTrainingStepKernel(NATIVE_BACKEND_NAME));
+  tf.registerKernel(denseTrainingStepsKernel(NATIVE_BACKEND_NAME));
 }
 
 /**
@@ -138,5 +146,6 @@ export function nativeKernelNames(): string[] {
   return [
     ...NATIVE_KERNELS.map((k) => k.kernelName),
     DENSE_TRAINING_STEP_KERNEL,
+    DENSE_TRAINING_STEPS_KERNEL,
   ];
 }

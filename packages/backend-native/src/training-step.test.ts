@@ -65,3 +65,210 @@ describeWithAddon('addon denseTrainingStep', () => {
     );
   });
 });
+
+/** Random values in [-0.5, 0.5) from a fixed linear congruential stream. */
+function values(length: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  });
+}
+
+/**
+ * A two-layer Adam network (5 → 4 tanh → 3) on 11 rows, trained in
+ * batches of 4 rows (the last of 3) taken in a fixed order.
+ */
+function adamNetwork() {
+  const sizes = [5 * 4, 4, 4 * 3, 3];
+  return {
+    data: values(11 * 5, 1),
+    order: Int32Array.of(3, 7, 0, 10, 5, 1, 9, 2, 8, 6, 4),
+    points: Float32Array.of(1, -1, -1, -1, 1, -1, -1, -1, 1),
+    params: sizes.map((size, p) => values(size, 10 + p)),
+    first: sizes.map((size) => new Float32Array(size)),
+    second: sizes.map((size) => new Float32Array(size)),
+    fresh: () => sizes.map((size) => new Float32Array(size)),
+    shape: (rows: number) => Int32Array.of(rows, 2, 3, 3, 5, 4, 4, 3),
+    activations: Int32Array.of(0, 3),
+    // km, constant, lambda, epsilon, l2, Adam, rate, beta1, beta2, eps, step
+    settings: (step: number) =>
+      Float64Array.of(0, 0, 2, 1e-8, 0.01, 0, 0.05, 0.9, 0.999, 1e-7, step),
+  };
+}
+
+describeWithAddon('addon denseTrainingSteps', () => {
+  const addon = loadAddon();
+
+  it('makes the same steps as denseTrainingStep, value for value', () => {
+    const net = adamNetwork();
+    // One step at a time, each batch gathered here.
+    let [params, first, second] = [net.params, net.first, net.second];
+    const expectedTerms: number[] = [];
+    for (let b = 0; b < 3; b++) {
+      const rows = net.order.subarray(4 * b, 4 * b + 4);
+      const x = new Float32Array(rows.length * 5);
+      rows.forEach((row, i) =>
+        x.set(net.data.subarray(5 * row, 5 * row + 5), 5 * i),
+      );
+      const [p, m, v] = [net.fresh(), net.fresh(), net.fresh()];
+      const terms = new Float64Array(2);
+      const loss = addon.denseTrainingStep(
+        x,
+        net.points,
+        params,
+        first,
+        second,
+        p,
+        m,
+        v,
+        net.shape(rows.length),
+        net.activations,
+        net.settings(b + 1),
+        new Float32Array(0),
+        terms,
+      );
+      expectedTerms.push(
+        Math.fround(loss),
+        Math.fround(terms[0]!),
+        Math.fround(terms[1]!),
+      );
+      [params, first, second] = [p, m, v];
+    }
+
+    const [p, m, v] = [net.fresh(), net.fresh(), net.fresh()];
+    const stepTerms = new Float32Array(9);
+    const ran = addon.denseTrainingSteps(
+      net.data,
+      net.points,
+      net.params,
+      net.first,
+      net.second,
+      p,
+      m,
+      v,
+      net.shape(4),
+      net.activations,
+      net.settings(1),
+      new Float32Array(0),
+      stepTerms,
+      net.order,
+      Int32Array.of(0, 3),
+    );
+    expect(ran).toBe(3);
+    expect(Array.from(stepTerms)).toEqual(expectedTerms);
+    expect(p).toEqual(params);
+    expect(m).toEqual(first);
+    expect(v).toEqual(second);
+    // The inputs are left as they were.
+    expect(net.params).toEqual(adamNetwork().params);
+  });
+
+  it('starts at a position of the order and numbers steps from settings', () => {
+    const net = adamNetwork();
+    const run = (start: number, batches: number, step: number, from = net) => {
+      const out = { p: net.fresh(), m: net.fresh(), v: net.fresh() };
+      const stepTerms = new Float32Array(3 * batches);
+      addon.denseTrainingSteps(
+        net.data,
+        net.points,
+        from.params,
+        from.first,
+        from.second,
+        out.p,
+        out.m,
+        out.v,
+        net.shape(4),
+        net.activations,
+        net.settings(step),
+        new Float32Array(0),
+        stepTerms,
+        net.order,
+        Int32Array.of(start, batches),
+      );
+      return { params: out.p, first: out.m, second: out.v, stepTerms };
+    };
+    const whole = run(0, 3, 1);
+    const firstPart = run(0, 1, 1);
+    const rest = run(4, 2, 2, { ...net, ...firstPart });
+    expect(rest.params).toEqual(whole.params);
+    expect(Array.from(rest.stepTerms)).toEqual(
+      Array.from(whole.stepTerms.subarray(3)),
+    );
+  });
+
+  it('stops after the first step with a non-finite loss', () => {
+    const net = adamNetwork();
+    // Row 0 is the third row of the first batch.
+    net.data[0] = Number.NaN;
+    const stepTerms = new Float32Array(9).fill(7);
+    const ran = addon.denseTrainingSteps(
+      net.data,
+      net.points,
+      net.params,
+      net.first,
+      net.second,
+      net.fresh(),
+      net.fresh(),
+      net.fresh(),
+      net.shape(4),
+      net.activations,
+      net.settings(1),
+      new Float32Array(0),
+      stepTerms,
+      net.order,
+      Int32Array.of(0, 3),
+    );
+    expect(ran).toBe(1);
+    expect(stepTerms[0]).toBeNaN();
+    expect(Array.from(stepTerms.subarray(3))).toEqual([7, 7, 7, 7, 7, 7]);
+  });
+
+  it('rejects an order entry that is not a row of the data', () => {
+    const net = adamNetwork();
+    const order = Int32Array.from(net.order);
+    order[5] = 11;
+    expect(() =>
+      addon.denseTrainingSteps(
+        net.data,
+        net.points,
+        net.params,
+        net.first,
+        net.second,
+        net.fresh(),
+        net.fresh(),
+        net.fresh(),
+        net.shape(4),
+        net.activations,
+        net.settings(1),
+        new Float32Array(0),
+        new Float32Array(9),
+        order,
+        Int32Array.of(0, 3),
+      ),
+    ).toThrow(/order\[5\] = 11 is not a row of data/);
+  });
+
+  it('rejects batches that reach past the end of the order', () => {
+    const net = adamNetwork();
+    expect(() =>
+      addon.denseTrainingSteps(
+        net.data,
+        net.points,
+        net.params,
+        net.first,
+        net.second,
+        net.fresh(),
+        net.fresh(),
+        net.fresh(),
+        net.shape(4),
+        net.activations,
+        net.settings(1),
+        new Float32Array(0),
+        new Float32Array(12),
+        net.order,
+        Int32Array.of(0, 4),
+      ),
+    ).toThrow(/reach past the end of order/);
+  });
+});

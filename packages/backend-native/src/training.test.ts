@@ -1,6 +1,10 @@
 import { cpuBackend } from '@fixclust/backend-cpu';
 import { wasmBackend } from '@fixclust/backend-wasm';
-import { arrayStream, Random } from '@fixclust/core';
+import {
+  arrayStream,
+  DENSE_TRAINING_STEPS_KERNEL,
+  Random,
+} from '@fixclust/core';
 import { loadMnist } from '@fixclust/datasets';
 import { FixedRepresentativeClustering } from '@fixclust/model';
 import { describeBackendConformance } from '@fixclust/model/conformance';
@@ -80,6 +84,40 @@ describeWithAddon('native km50 training', () => {
         expect(relative, `run ${r}, epoch ${epoch}`).toBeLessThan(1e-3);
       });
     });
+  });
+
+  it('fits the same with and without the multi-step kernel', async () => {
+    const native = await nativeBackend({ engine: 'addon' }).initialise();
+    const data = blobs();
+    // 300 rows in batches of 7: 43 steps per epoch, the last of 6 rows.
+    // The second setting's learning rate makes the loss non-finite.
+    const settings = [
+      { ...km50, batchSize: 7 },
+      { ...km50, batchSize: 7, learningRate: 1e30 },
+    ];
+    const kernel = tf.getKernel(DENSE_TRAINING_STEPS_KERNEL, 'native')!;
+    for (const [index, options] of settings.entries()) {
+      const inCalls = await new FixedRepresentativeClustering(options).fit(
+        data,
+        { backend: native },
+      );
+      tf.unregisterKernel(DENSE_TRAINING_STEPS_KERNEL, 'native');
+      try {
+        const stepwise = await new FixedRepresentativeClustering(options).fit(
+          data,
+          { backend: native },
+        );
+        expect(inCalls.runs).toEqual(stepwise.runs);
+        expect(inCalls.labels).toEqual(stepwise.labels);
+        expect(inCalls.warnings).toEqual(stepwise.warnings);
+        const stopped = inCalls.warnings.some(
+          (warning) => warning.code === 'non-finite-loss',
+        );
+        expect(stopped).toBe(index === 1);
+      } finally {
+        tf.registerKernel(kernel);
+      }
+    }
   });
 
   it('leaks no tensors over a 10-epoch fit', async () => {

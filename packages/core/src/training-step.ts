@@ -54,3 +54,38 @@ export interface DenseTrainingStepAttrs {
 
 /** Activations {@link DENSE_TRAINING_STEP_KERNEL} supports. */
 export type DenseStepActivation = 'tanh' | 'relu' | 'sigmoid' | 'linear';
+
+/**
+ * Name of the tfjs kernel a compute backend may register, beside
+ * {@link DENSE_TRAINING_STEP_KERNEL}, to run several consecutive training
+ * steps in one call. Each step is exactly that kernel's step on one batch.
+ * The batches are rows of the whole training matrix taken in a given
+ * order, so no batch tensor is made per step and the caller's per-step
+ * work (tensor bookkeeping, reading back the loss) happens once per call.
+ *
+ * Inputs, by name: `data` (rows × input width, the training matrix),
+ * `order` (int32, a permutation of row indices), then `points`, `p…`, `m…`
+ * and `v…` as for the single step. Batch b of the call is
+ * `order[start + b · batchSize …]`, `batchSize` rows or fewer at the end of
+ * `order`. Outputs, in order: a float32 tensor of shape `[steps, 3]` with
+ * each step's loss, clustering term and variable-features term, then the
+ * updated parameters and, for Adam, moments, as the single step orders
+ * them. The call runs `batches` steps, or stops after the first step
+ * whose loss, as a float32, is not finite; the first dimension of the
+ * first output is the number of steps that ran.
+ */
+export const DENSE_TRAINING_STEPS_KERNEL = 'FixclustDenseTrainingSteps';
+
+/**
+ * Attributes of {@link DENSE_TRAINING_STEPS_KERNEL}: those of the single
+ * step, where `step` numbers the first update of the call, and the
+ * batches to run.
+ */
+export interface DenseTrainingStepsAttrs extends DenseTrainingStepAttrs {
+  /** Position in `order` of the first row of the first batch. */
+  start: number;
+  /** Rows per batch; the batch at the end of `order` may have fewer. */
+  batchSize: number;
+  /** Steps to run, at most as many as `order` has batches from `start`. */
+  batches: number;
+}

@@ -1,6 +1,8 @@
 import {
   DENSE_TRAINING_STEP_KERNEL,
+  DENSE_TRAINING_STEPS_KERNEL,
   type DenseTrainingStepAttrs,
+  type DenseTrainingStepsAttrs,
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -88,47 +90,9 @@ export class FusedSteps {
    * with the loss's clustering and variable-features terms.
    */
   async run(x: tf.Tensor2D): Promise<StepOutcome> {
-    const adam = this.attrs.optimizer === 'adam';
-    if (adam && this.moments.length === 0) {
-      this.moments = [...this.variables, ...this.variables].map((v) =>
-        tf.zerosLike(v),
-      );
-    }
-    const inputs: tf.NamedTensorMap = {
-      x,
-      points: this.context.representatives.points,
-    };
-    const count = this.variables.length;
-    this.variables.forEach((variable, p) => {
-      inputs[`p${p}`] = variable;
-      if (!adam) return;
-      inputs[`m${p}`] = this.moments[p]!;
-      inputs[`v${p}`] = this.moments[count + p]!;
-    });
-    this.step += 1;
-    const attrs = { ...this.attrs, step: this.step };
-    const outputs = tf
-      .engine()
-      .runKernel(
-        DENSE_TRAINING_STEP_KERNEL,
-        inputs,
-        attrs as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor[];
-
-    const [loss, clustering, spread, ...rest] = outputs as [
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      ...tf.Tensor[],
-    ];
-    this.variables.forEach((variable, p) => variable.assign(rest[p]!));
-    tf.dispose(rest.slice(0, count));
-    if (adam) {
-      if (!this.borrowed) tf.dispose(this.moments);
-      this.moments = rest.slice(count);
-      this.borrowed = false;
-    }
-    const scalars = [loss, clustering, spread];
+    const outputs = this.runKernel(DENSE_TRAINING_STEP_KERNEL, { x }, {});
+    const [loss, clustering, spread] = outputs as tf.Scalar[];
+    const scalars = [loss!, clustering!, spread!];
     const [total, clusteringValue, spreadValue] = await Promise.all(
       scalars.map(async (t) => (await t.data())[0]!),
     );
@@ -138,6 +102,91 @@ export class FusedSteps {
       clustering: clusteringValue!,
       variableFeatures: spreadValue!,
     };
+  }
+
+  /**
+   * Runs up to `batches` steps in one backend call, batch b on the rows
+   * `order[start + b · batchSize …]` of `data`, and returns each step's
+   * outcome. The steps stop after the first non-finite loss, which is the
+   * last outcome returned. Each step is the one {@link run} makes on the
+   * same rows.
+   */
+  async runBatches(
+    data: tf.Tensor2D,
+    order: tf.Tensor1D,
+    start: number,
+    batchSize: number,
+    batches: number,
+  ): Promise<StepOutcome[]> {
+    const [terms] = this.runKernel(
+      DENSE_TRAINING_STEPS_KERNEL,
+      { data, order },
+      { start, batchSize, batches },
+      batches,
+    );
+    const values = await terms!.data();
+    terms!.dispose();
+    const outcomes: StepOutcome[] = [];
+    for (let i = 0; i < values.length; i += 3) {
+      outcomes.push({
+        loss: values[i]!,
+        clustering: values[i + 1]!,
+        variableFeatures: values[i + 2]!,
+      });
+    }
+    // Steps after a non-finite loss did not run.
+    this.step -= batches - outcomes.length;
+    return outcomes;
+  }
+
+  /**
+   * Runs a training kernel on the current weights and moments, takes the
+   * updated ones from its outputs and returns the outputs before them.
+   * `steps` is the number of updates the call makes at most.
+   */
+  private runKernel(
+    kernel: string,
+    batchInputs: tf.NamedTensorMap,
+    batchAttrs: Partial<DenseTrainingStepsAttrs>,
+    steps = 1,
+  ): tf.Tensor[] {
+    const adam = this.attrs.optimizer === 'adam';
+    if (adam && this.moments.length === 0) {
+      this.moments = [...this.variables, ...this.variables].map((v) =>
+        tf.zerosLike(v),
+      );
+    }
+    const inputs: tf.NamedTensorMap = {
+      ...batchInputs,
+      points: this.context.representatives.points,
+    };
+    const count = this.variables.length;
+    this.variables.forEach((variable, p) => {
+      inputs[`p${p}`] = variable;
+      if (!adam) return;
+      inputs[`m${p}`] = this.moments[p]!;
+      inputs[`v${p}`] = this.moments[count + p]!;
+    });
+    const attrs = { ...this.attrs, ...batchAttrs, step: this.step + 1 };
+    this.step += steps;
+    const outputs = tf
+      .engine()
+      .runKernel(
+        kernel,
+        inputs,
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+
+    const leading = outputs.length - count * (adam ? 3 : 1);
+    const rest = outputs.slice(leading);
+    this.variables.forEach((variable, p) => variable.assign(rest[p]!));
+    tf.dispose(rest.slice(0, count));
+    if (adam) {
+      if (!this.borrowed) tf.dispose(this.moments);
+      this.moments = rest.slice(count);
+      this.borrowed = false;
+    }
+    return outputs.slice(0, leading);
   }
 
   /**

@@ -1,4 +1,9 @@
-import { Random, type FixclustWarning, type RunRecord } from '@fixclust/core';
+import {
+  isCsrMatrix,
+  Random,
+  type FixclustWarning,
+  type RunRecord,
+} from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { MixtureWeights } from './mixture/parameters.js';
@@ -19,7 +24,12 @@ import {
   type EpochOutcome,
 } from './epoch-sums.js';
 import { mapRows } from './prediction.js';
-import { createOptimizer, createStepRunner } from './training-step.js';
+import {
+  createOptimizer,
+  createStepRunner,
+  type StepOutcome,
+  type StepRunner,
+} from './training-step.js';
 
 export { objective, type ObjectiveContext } from './objective.js';
 export { createOptimizer, trainingStep } from './training-step.js';
@@ -296,23 +306,80 @@ async function trainEpoch(
     sums.outcome(aborted, loss);
 
   const runner = await createStepRunner(context, network, optimizer, variables);
+  const chunks = stepChunks(data, order, runner, options.batchSize);
   try {
-    for (let start = 0; start < data.nSamples; start += options.batchSize) {
+    for (let start = 0; start < data.nSamples;) {
       if (context.signal?.aborted === true) return outcome(true);
-      const end = Math.min(start + options.batchSize, data.nSamples);
-      const x = batchTensor(data, order, start, end);
-      const step = await runner.step(x);
-      x.dispose();
-      if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
-
-      sums.add(step, end - start);
+      const steps = await chunks.next(start, sums.steps);
+      for (const step of steps) {
+        const end = Math.min(start + options.batchSize, data.nSamples);
+        if (!Number.isFinite(step.loss)) return outcome(false, step.loss);
+        sums.add(step, end - start);
+        start = end;
+      }
       if (sums.steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
     }
   } finally {
+    chunks.dispose();
     await runner.finish();
   }
   await yieldToEventLoop();
   return outcome(false);
+}
+
+/** The steps of an epoch, taken a chunk at a time. */
+interface StepChunks {
+  /**
+   * Runs the steps from row `start` of the epoch's order up to the next
+   * yield to the event loop, after `stepsDone` steps of the epoch, and
+   * returns their outcomes; the last one may be a non-finite loss.
+   */
+  next(start: number, stepsDone: number): Promise<StepOutcome[]>;
+  dispose(): void;
+}
+
+/**
+ * Returns the epoch's steps one at a time, or, where the runner has
+ * `steps` and the data is dense, up to {@link STEPS_PER_YIELD} per backend
+ * call, on the data and order as two tensors made once per epoch. Either
+ * way the steps, and the points where the epoch checks for an abort and
+ * yields, are the same.
+ */
+function stepChunks(
+  data: DataMatrix,
+  order: Int32Array,
+  runner: StepRunner,
+  batchSize: number,
+): StepChunks {
+  const x = data.x;
+  if (runner.steps === undefined || isCsrMatrix(x)) {
+    return {
+      async next(start) {
+        const end = Math.min(start + batchSize, data.nSamples);
+        const batch = batchTensor(data, order, start, end);
+        try {
+          return [await runner.step(batch)];
+        } finally {
+          batch.dispose();
+        }
+      },
+      dispose() {},
+    };
+  }
+  const steps = runner.steps;
+  const rows = tf.tensor2d(x, [data.nSamples, data.nFeatures]);
+  const rowOrder = tf.tensor1d(order, 'int32');
+  return {
+    next(start, stepsDone) {
+      const left = Math.ceil((data.nSamples - start) / batchSize);
+      const untilYield = STEPS_PER_YIELD - (stepsDone % STEPS_PER_YIELD);
+      const batches = Math.min(left, untilYield);
+      return steps(rows, rowOrder, start, batchSize, batches);
+    },
+    dispose() {
+      tf.dispose([rows, rowOrder]);
+    },
+  };
 }
 
 function nonFiniteWarning(

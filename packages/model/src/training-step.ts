@@ -1,3 +1,4 @@
+import { DENSE_TRAINING_STEPS_KERNEL } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { FusedSteps } from './fused-step.js';
@@ -39,6 +40,21 @@ export interface StepRunner {
   /** Runs one optimizer step on the batch `x`. */
   step(x: tf.Tensor2D): Promise<StepOutcome>;
   /**
+   * Present where the backend runs several steps in one call
+   * (`DENSE_TRAINING_STEPS_KERNEL` of `@fixclust/core`): runs up to
+   * `batches` steps, step b on the rows `order[start + b · batchSize …]` of
+   * `data`, and returns the outcome of each. The steps stop after the
+   * first non-finite loss. They are the steps `step` would make on
+   * those rows, value for value.
+   */
+  steps?: (
+    data: tf.Tensor2D,
+    order: tf.Tensor1D,
+    start: number,
+    batchSize: number,
+    batches: number,
+  ) => Promise<StepOutcome[]>;
+  /**
    * Leaves the optimizer's state as the steps made it and frees what the
    * runner holds. Call once, after the last step.
    */
@@ -59,11 +75,15 @@ export async function createStepRunner(
 ): Promise<StepRunner> {
   const fused = await FusedSteps.create(context, network, optimizer, variables);
   if (fused !== undefined) {
-    return {
+    const runner: StepRunner = {
       kind: 'fused',
       step: (x) => fused.run(x),
       finish: () => fused.finish(),
     };
+    if (tf.getKernel(DENSE_TRAINING_STEPS_KERNEL, tf.getBackend())) {
+      runner.steps = (...batch) => fused.runBatches(...batch);
+    }
+    return runner;
   }
   return {
     kind: 'graph',

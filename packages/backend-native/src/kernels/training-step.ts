@@ -1,7 +1,9 @@
 import {
   DENSE_TRAINING_STEP_KERNEL,
+  DENSE_TRAINING_STEPS_KERNEL,
   type DenseStepActivation,
   type DenseTrainingStepAttrs,
+  type DenseTrainingStepsAttrs,
 } from '@fixclust/core';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -36,18 +38,36 @@ function floatValues(
   return Float32Array.from(stored as ArrayLike<number>);
 }
 
+/** The arguments both of the addon's training entry points take. */
+interface StepArguments {
+  points: Float32Array;
+  params: Float32Array[];
+  first: Float32Array[];
+  second: Float32Array[];
+  newParams: Float32Array[];
+  newFirst: Float32Array[];
+  newSecond: Float32Array[];
+  shape: Int32Array;
+  activations: Int32Array;
+  settings: Float64Array;
+  target: Float32Array;
+  /** Tensors of the inputs, whose shapes the outputs take. */
+  like: { params: TensorInfo[]; first: TensorInfo[]; second: TensorInfo[] };
+}
+
 /**
- * Runs {@link DENSE_TRAINING_STEP_KERNEL} in the addon: forward pass, loss,
- * backward pass and update in one call, writing into arrays recycled from
- * disposed tensors.
+ * Reads the inputs and attributes the single and the multi-step kernels
+ * share, for batches of `rows` rows, and allocates the updated parameters
+ * and moments.
  */
-function denseTrainingStep(args: KernelArguments): TensorInfo[] {
-  const backend = nativeBackendOf(args);
-  const attrs = args.attrs as unknown as DenseTrainingStepAttrs;
-  const inputs = args.inputs as Record<string, TensorInfo>;
+function stepArguments(
+  backend: NativeKernelBackend,
+  inputs: Record<string, TensorInfo>,
+  attrs: DenseTrainingStepAttrs,
+  rows: number,
+): StepArguments {
   const layers = attrs.activations.length;
   const adam = attrs.optimizer === 'adam';
-  const x = inputs['x']!;
   const points = inputs['points']!;
 
   const params: TensorInfo[] = [];
@@ -58,7 +78,7 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
   const second = moments('v');
 
   const shape = new Int32Array(4 + 2 * layers);
-  shape[0] = x.shape[0]!;
+  shape[0] = rows;
   shape[1] = layers;
   shape[2] = points.shape[0]!;
   shape[3] = points.shape[1]!;
@@ -66,10 +86,6 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
     shape[4 + 2 * l] = params[2 * l]!.shape[0]!;
     shape[5 + 2 * l] = params[2 * l]!.shape[1]!;
   }
-  const activations = Int32Array.from(
-    attrs.activations,
-    (name) => ACTIVATION_CODES[name],
-  );
   const settings = Float64Array.of(
     LOSS_CODES[attrs.loss],
     attrs.lossConstant,
@@ -83,40 +99,113 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
     attrs.epsilon,
     attrs.step,
   );
-
   const values = (tensors: TensorInfo[]) =>
     tensors.map((t) => floatValues(backend, t));
   const fresh = (tensors: TensorInfo[]) =>
     tensors.map((t) => backend.allocate(t.shape.reduce((a, b) => a * b, 1)));
-  const newParams = fresh(params);
-  const newFirst = fresh(first);
-  const newSecond = fresh(second);
+  return {
+    points: floatValues(backend, points),
+    params: values(params),
+    first: values(first),
+    second: values(second),
+    newParams: fresh(params),
+    newFirst: fresh(first),
+    newSecond: fresh(second),
+    shape,
+    activations: Int32Array.from(
+      attrs.activations,
+      (name) => ACTIVATION_CODES[name],
+    ),
+    settings,
+    target: Float32Array.from(attrs.deviationTarget),
+    like: { params, first, second },
+  };
+}
+
+/** Wraps the updated parameters and moments as the kernel's outputs. */
+function updatedOutputs(
+  backend: NativeKernelBackend,
+  step: StepArguments,
+): TensorInfo[] {
+  const wrap = (arrays: Float32Array[], like: TensorInfo[]) =>
+    arrays.map((array, i) => output(backend, like[i]!.shape, array));
+  return [
+    ...wrap(step.newParams, step.like.params),
+    ...wrap(step.newFirst, step.like.first),
+    ...wrap(step.newSecond, step.like.second),
+  ];
+}
+
+/**
+ * Runs {@link DENSE_TRAINING_STEP_KERNEL} in the addon: forward pass, loss,
+ * backward pass and update in one call, writing into arrays recycled from
+ * disposed tensors.
+ */
+function denseTrainingStep(args: KernelArguments): TensorInfo[] {
+  const backend = nativeBackendOf(args);
+  const attrs = args.attrs as unknown as DenseTrainingStepAttrs;
+  const inputs = args.inputs as Record<string, TensorInfo>;
+  const x = inputs['x']!;
+  const step = stepArguments(backend, inputs, attrs, x.shape[0]!);
   const terms = new Float64Array(2);
   const loss = backend.addon.denseTrainingStep(
     floatValues(backend, x),
-    floatValues(backend, points),
-    values(params),
-    values(first),
-    values(second),
-    newParams,
-    newFirst,
-    newSecond,
-    shape,
-    activations,
-    settings,
-    Float32Array.from(attrs.deviationTarget),
+    step.points,
+    step.params,
+    step.first,
+    step.second,
+    step.newParams,
+    step.newFirst,
+    step.newSecond,
+    step.shape,
+    step.activations,
+    step.settings,
+    step.target,
     terms,
   );
-
-  const wrap = (arrays: Float32Array[], like: TensorInfo[]) =>
-    arrays.map((array, i) => output(backend, like[i]!.shape, array));
   return [
     output(backend, [], Float32Array.of(loss)),
     output(backend, [], Float32Array.of(terms[0]!)),
     output(backend, [], Float32Array.of(terms[1]!)),
-    ...wrap(newParams, params),
-    ...wrap(newFirst, first),
-    ...wrap(newSecond, second),
+    ...updatedOutputs(backend, step),
+  ];
+}
+
+/**
+ * Runs {@link DENSE_TRAINING_STEPS_KERNEL} in the addon: consecutive
+ * steps, each gathering its batch from `data` in native code, so a call
+ * of 64 steps costs one pass through tfjs instead of 64.
+ */
+function denseTrainingSteps(args: KernelArguments): TensorInfo[] {
+  const backend = nativeBackendOf(args);
+  const attrs = args.attrs as unknown as DenseTrainingStepsAttrs;
+  const inputs = args.inputs as Record<string, TensorInfo>;
+  const order = inputs['order']!;
+  const step = stepArguments(backend, inputs, attrs, attrs.batchSize);
+  const stepTerms = new Float32Array(3 * attrs.batches);
+  const stored = backend.data.get(order.dataId).values;
+  const ran = backend.addon.denseTrainingSteps(
+    floatValues(backend, inputs['data']!),
+    step.points,
+    step.params,
+    step.first,
+    step.second,
+    step.newParams,
+    step.newFirst,
+    step.newSecond,
+    step.shape,
+    step.activations,
+    step.settings,
+    step.target,
+    stepTerms,
+    stored instanceof Int32Array
+      ? stored
+      : Int32Array.from(stored as ArrayLike<number>),
+    Int32Array.of(attrs.start, attrs.batches),
+  );
+  return [
+    output(backend, [ran, 3], stepTerms.subarray(0, 3 * ran)),
+    ...updatedOutputs(backend, step),
   ];
 }
 
@@ -126,5 +215,14 @@ export function denseTrainingStepKernel(backendName: string): KernelConfig {
     kernelName: DENSE_TRAINING_STEP_KERNEL,
     backendName,
     kernelFunc: denseTrainingStep as KernelConfig['kernelFunc'],
+  };
+}
+
+/** Returns the multi-step training kernel's config for a backend. */
+export function denseTrainingStepsKernel(backendName: string): KernelConfig {
+  return {
+    kernelName: DENSE_TRAINING_STEPS_KERNEL,
+    backendName,
+    kernelFunc: denseTrainingSteps as KernelConfig['kernelFunc'],
   };
 }

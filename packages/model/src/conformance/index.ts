@@ -39,7 +39,7 @@ import {
   checkConvolution,
   checkMixtureLoss,
 } from './option-cases.js';
-import { checkStepPaths, STEP_CASES } from './step-paths.js';
+import { checkBatchRuns, checkStepPaths, STEP_CASES } from './step-paths.js';
 
 /** Options of {@link describeBackendConformance}. */
 export interface ConformanceOptions {
@@ -104,6 +104,9 @@ export function describeBackendConformance(
     for (const stepCase of STEP_CASES) {
       check(`step runner against the tfjs graph: ${stepCase.name}`, () =>
         checkStepPaths(stepCase, tolerance, expectClose),
+      );
+      check(`multi-step runs against single steps: ${stepCase.name}`, () =>
+        checkBatchRuns(stepCase),
       );
     }
     check('variable-features term', () => checkSpread(tolerance));

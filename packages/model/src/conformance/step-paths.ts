@@ -1,4 +1,8 @@
-import { DENSE_TRAINING_STEP_KERNEL, Random } from '@fixclust/core';
+import {
+  DENSE_TRAINING_STEP_KERNEL,
+  DENSE_TRAINING_STEPS_KERNEL,
+  Random,
+} from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
@@ -10,6 +14,7 @@ import {
   createStepRunner,
   stepWithTerms,
   type StepOutcome,
+  type StepRunner,
 } from '../training-step.js';
 
 type Expect = (
@@ -196,4 +201,102 @@ export async function checkStepPaths(
   graphOptimizer.dispose();
   runnerOptimizer.dispose();
   disposeRepresentatives(representatives);
+}
+
+/**
+ * Where the backend's step runner has `steps` (the multi-step kernel),
+ * checks that running batches of a matrix in a given order through it, in
+ * calls of 2 and then 3 steps with a short last batch, gives the losses,
+ * weights and optimizer state of `step` on the same batches exactly.
+ * Also checks that the runner has `steps` exactly where the backend
+ * registers the multi-step kernel.
+ */
+export async function checkBatchRuns(stepCase: StepCase): Promise<void> {
+  const random = new Random(5);
+  const rows = 19;
+  const batchSize = 4;
+  const data = tf.tensor2d(
+    Array.from({ length: rows * 5 }, () => random.float() - 0.5),
+    [rows, 5],
+  );
+  const order = random.permutation(rows);
+  const orderTensor = tf.tensor1d(order, 'int32');
+  const weights = initialiseNetwork(
+    {
+      inputSize: 5,
+      hiddenSizes: stepCase.hiddenSizes,
+      outputSize: 3,
+      hiddenActivation: stepCase.hiddenActivation,
+      outputActivation: 'linear',
+    },
+    new Random(8),
+  );
+  const representatives = representativeTensors(vertex3);
+  const context: ObjectiveContext = {
+    options: {
+      loss: stepCase.loss,
+      lambda: 2,
+      varianceEpsilon: 1e-8,
+      l2: stepCase.l2 ?? 0,
+    },
+    representatives,
+    deviationTarget: stepCase.deviationTarget,
+  };
+  const optimizer = () =>
+    stepCase.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.05);
+  const trained = async (
+    train: (runner: StepRunner) => Promise<StepOutcome[]>,
+  ) => {
+    const network = new NetworkVariables(weights);
+    const runnerOptimizer = optimizer();
+    const runner = await createStepRunner(context, network, runnerOptimizer);
+    const outcomes = runner.steps === undefined ? [] : await train(runner);
+    await runner.finish();
+    const read = await network.read();
+    const named = await runnerOptimizer.getWeights();
+    const state = await Promise.all(named.map((w) => w.tensor.data()));
+    named[0]!.tensor.dispose();
+    network.dispose();
+    runnerOptimizer.dispose();
+    return {
+      present: runner.steps !== undefined,
+      losses: lossesAndTerms(outcomes),
+      weights: read.layers.flatMap((l) => [l.weight, l.bias]),
+      state,
+    };
+  };
+
+  const batches = Math.ceil(rows / batchSize);
+  const stepwise = await trained(async (runner) => {
+    const outcomes: StepOutcome[] = [];
+    for (let b = 0; b < batches; b++) {
+      const rowsOfBatch = order.subarray(b * batchSize, (b + 1) * batchSize);
+      const x = tf.gather(data, Array.from(rowsOfBatch)) as tf.Tensor2D;
+      outcomes.push(await runner.step(x));
+      x.dispose();
+    }
+    return outcomes;
+  });
+  const inCalls = await trained(async (runner) => {
+    const first = await runner.steps!(data, orderTensor, 0, batchSize, 2);
+    const rest = await runner.steps!(
+      data,
+      orderTensor,
+      2 * batchSize,
+      batchSize,
+      batches - 2,
+    );
+    return [...first, ...rest];
+  });
+  tf.dispose([data, orderTensor]);
+  disposeRepresentatives(representatives);
+  const registered =
+    tf.getKernel(DENSE_TRAINING_STEPS_KERNEL, tf.getBackend()) !== undefined;
+  expect(inCalls.present).toBe(registered);
+  if (!inCalls.present) return;
+
+  expect(inCalls.losses).toHaveLength(3 * batches);
+  expect(inCalls.losses).toEqual(stepwise.losses);
+  expect(inCalls.weights).toEqual(stepwise.weights);
+  expect(inCalls.state).toEqual(stepwise.state);
 }
