@@ -11,7 +11,6 @@ import {
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-import './gradients.js';
 import { assertValidMatrix, type DataMatrix } from './data.js';
 import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {

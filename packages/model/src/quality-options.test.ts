@@ -3,6 +3,8 @@ import { Random } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+// tfjs's gradient functions, which this file's tf.grad calls need.
+import './gradients.js';
 import type { DataMatrix } from './data.js';
 import { selectBalancedRun, sizeEntropy } from './fit-result.js';
 import { representativeDeviations, variableFeaturesTerm } from './losses.js';

@@ -3,6 +3,8 @@ import { InvalidParameterError, Random } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+// tfjs's gradient functions, which this file's tf.grad calls need.
+import './gradients.js';
 import { variableFeaturesTerm } from './losses.js';
 import { FixedRepresentativeClustering } from './model.js';
 

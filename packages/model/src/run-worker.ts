@@ -14,7 +14,6 @@ import {
   type BackendCandidate,
 } from '@fixclust/core';
 
-import './gradients.js';
 import { disposeRepresentatives, representativeTensors } from './losses.js';
 import { RunClaims, trainClaimedRuns } from './run-claims.js';
 import type { TrainingContext } from './train.js';

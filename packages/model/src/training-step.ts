@@ -85,11 +85,25 @@ export async function createStepRunner(
     }
     return runner;
   }
+  await registerGradients();
   return {
     kind: 'graph',
     step: (x) => stepWithTerms(context, network, optimizer, x, variables),
     finish: () => Promise.resolve(),
   };
+}
+
+let gradientsLoaded: Promise<unknown> | undefined;
+
+/**
+ * Registers tfjs's gradient functions, which the tfjs graph's steps need
+ * and the fused kernels do not. They come with the umbrella
+ * `@tensorflow/tfjs` package, whose import took 0.13 s on a 2-core
+ * machine, so each thread pays it only once it runs such a step.
+ */
+function registerGradients(): Promise<unknown> {
+  gradientsLoaded ??= import('./gradients.js');
+  return gradientsLoaded;
 }
 
 /**
