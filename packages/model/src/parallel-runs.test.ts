@@ -175,6 +175,27 @@ describe('RunWorkerPool', () => {
     }
   });
 
+  it('trains on a thread whose start this thread has not yet seen', async () => {
+    // A sequential fit first, which also makes this thread's first epoch
+    // below short. Not awaiting ready(): this thread blocks for 2 s in the
+    // first epoch of run 0, before the pool's thread has started and
+    // before this thread's event loop reads its ready message. The other
+    // runs finish within those 2 s only if the thread got the fit without
+    // waiting for this thread.
+    const sequential = await fitWith(1);
+    const pool = await startPool();
+    const progress: EpochProgress[] = [];
+    try {
+      const result = await fitWith(2, progress, undefined, true, pool);
+      expect(result.runLabels).toEqual(sequential.runLabels);
+      const others = progress.filter((entry) => entry.run !== 0);
+      expect(others).toHaveLength((options.nRuns - 1) * options.epochs);
+      for (const entry of others) expect(entry.elapsedMs).toBeLessThan(2000);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a pool of another backend', async () => {
     const pool = await startPool(backendModule, 'cpu');
     try {
@@ -212,10 +233,17 @@ describe('RunWorkerPool', () => {
   it('fails the fit when a thread exits, and then refuses the pool', async () => {
     const exiting = new URL('./fixtures/exiting-backends.mjs', import.meta.url);
     const pool = await startPool(exiting);
+    // Runs of 60 epochs, so that the thread is still training its first
+    // one when it exits.
+    const model = new FixedRepresentativeClustering({ ...options, epochs: 60 });
     try {
-      await expect(fitWith(2, [], undefined, true, pool)).rejects.toThrow(
-        /exited with code 3/,
-      );
+      const fit = model.fit(blobs(1), {
+        pool,
+        onEpochEnd: (entry) => {
+          if (entry.run === 0 && entry.epoch === 0) holdThread();
+        },
+      });
+      await expect(fit).rejects.toThrow(/exited with code 3/);
       await expect(fitWith(2, [], undefined, false, pool)).rejects.toThrow(
         /thread of this worker pool has stopped/,
       );

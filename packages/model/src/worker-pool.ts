@@ -45,8 +45,6 @@ interface PoolThread {
   worker: Worker;
   /** Settles once the thread has started its backend or failed to. */
   started: Promise<void>;
-  /** Whether `started` has resolved. */
-  ready: boolean;
   /** Error that stopped the thread for good; undefined while it works. */
   lost?: Error | undefined;
   /** The fit under way on the thread, which receives its messages. */
@@ -244,12 +242,10 @@ function startThread(worker: Worker): PoolThread {
   const thread: PoolThread = {
     worker,
     started: Promise.resolve(),
-    ready: false,
   };
   thread.started = new Promise<void>((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') {
-        thread.ready = true;
         resolve();
       } else if (message.type === 'start-failed') {
         thread.lost ??= reviveError(message.error);
@@ -285,13 +281,20 @@ class PoolFit {
   /** Runs started before the fit stopped; undefined while it runs. */
   private started: number | undefined;
 
+  /** The fit's context, with the data in memory every thread shares. */
+  private readonly context: TrainingContext;
+
   constructor(
     private readonly id: number,
-    private readonly context: TrainingContext,
+    context: TrainingContext,
     private readonly points: number[][],
     private readonly seeds: readonly number[],
   ) {
     this.claims = RunClaims.create(seeds.length);
+    // This thread trains on the shared copy as well, so the threads read
+    // one copy of the data, not two. On USPS with 2 threads the fit took
+    // 0.51-0.54 s that way and 0.56 s with two copies.
+    this.context = { ...context, data: shareData(context.data) };
   }
 
   async run(threads: PoolThread[]): Promise<PoolRuns> {
@@ -335,7 +338,7 @@ class PoolFit {
     } = this.context;
     return {
       fit: this.id,
-      context: { ...portable, data: shareData(this.context.data) },
+      context: portable,
       points: this.points,
       seeds: [...this.seeds],
       claims: this.claims.buffer,
@@ -362,11 +365,12 @@ class PoolFit {
         },
         lose: end,
       };
-      const post = () => send(thread.worker, { type: 'fit', ...setup });
-      // A thread that has started gets the fit at once, not after the
-      // next steps of this thread's run.
-      if (thread.ready) post();
-      else thread.started.then(post, end);
+      // Sent at once, even to a thread whose ready message this thread has
+      // not read yet. The worker takes it as soon as its backend is up.
+      // This thread may be busy for a while, loading the data or training
+      // its first run, before its event loop reads that message.
+      send(thread.worker, { type: 'fit', ...setup });
+      thread.started.catch(end);
     });
   }
 
