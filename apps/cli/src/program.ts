@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 import { FixclustError } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 
 import {
   benchCellCommand,

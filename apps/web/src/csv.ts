@@ -113,7 +113,7 @@ export function readTable(
   }
 
   const x = new Float32Array(rows.length * featureColumns.length);
-  rows.forEach((row, r) => {
+  rows.forEach((_, r) => {
     featureColumns.forEach((column, f) => {
       x[r * featureColumns.length + f] = readNumber(table, r, column);
     });

@@ -1,15 +1,12 @@
 import type { FittedState } from './fitted-state.js';
 import type { MixtureWeights } from './mixture/parameters.js';
-import {
-  planNetwork,
-  type ConvLayerWeights,
-  type DenseLayerWeights,
-  type ImageShape,
-  type NetworkShape,
-  type NetworkWeights,
+import type {
+  ConvLayerWeights,
+  DenseLayerWeights,
+  ImageShape,
+  NetworkShape,
 } from './network/index.js';
-import { hasMixtureParameters, type ResolvedOptions } from './options.js';
-import type { Preprocessing } from './preprocessing/index.js';
+import type { ResolvedOptions } from './options.js';
 
 /** Name and shape of one array of a fitted state. */
 export interface ArraySpec {
