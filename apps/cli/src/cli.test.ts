@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -529,6 +529,57 @@ describe('fixclust run input errors', () => {
     expect(status).toBe(2);
     expect(output.stderr.join('\n')).toContain(message);
     expect(output.stdout.join('\n')).not.toContain('trained');
+  });
+
+  it('removes the folders it made when the run fails', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'fixclust-out-'));
+    try {
+      const out = join(parent, 'made', 'out');
+      const report = join(parent, 'report');
+      const output = captureOutput();
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--data',
+          join(parent, 'missing.csv'),
+          '--out',
+          out,
+          '--report',
+          report,
+        ],
+        output,
+      );
+      expect(status).toBe(2);
+      expect(output.stderr.join('\n')).toContain('missing.csv');
+      expect(await readdir(parent)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps an --out folder that existed before a failed run', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'fixclust-out-'));
+    try {
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--data',
+          join(out, 'missing.csv'),
+          '--out',
+          out,
+        ],
+        captureOutput(),
+      );
+      expect(status).toBe(2);
+      // readdir fails on a removed folder.
+      expect(await readdir(out)).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('prints no stack trace without --debug', async () => {

@@ -99,11 +99,14 @@ export async function writeRunReport(
 /**
  * Creates the `--report` folder and checks that files can be written
  * there, so a bad folder fails before training instead of after it.
+ * Returns the first folder it created, or undefined when it existed.
  *
  * @throws InvalidParameterError naming the folder and the reason.
  */
-export async function prepareReportFolder(directory: string): Promise<void> {
-  await prepareWritableFolder(directory, 'report');
+export async function prepareReportFolder(
+  directory: string,
+): Promise<string | undefined> {
+  return prepareWritableFolder(directory, 'report');
 }
 
 /** Writes `benchmarks.html`, the HTML report of a benchmark grid. */

@@ -50,6 +50,7 @@ import type { RunSettings } from './settings/resolve.js';
 import {
   effectiveSettings,
   prepareOutputFolder,
+  removeEmptyFolders,
   writeRunOutputs,
   type RunSummary,
 } from './summary.js';
@@ -69,17 +70,40 @@ export async function runCommand(
   execution: RunExecution = {},
 ): Promise<number> {
   const startTime = performance.now();
-  const { settings } = run;
-  const { training = {}, output: destination = {} } = settings;
+  const { output: destination = {} } = run.settings;
   if (execution.stream !== undefined) checkStreamRun(run, execution);
   const requested = resolveWorkers(execution.workers);
   const workers = execution.stream === undefined ? requested : 1;
-  if (destination.out !== undefined) {
-    await prepareOutputFolder(destination.out);
+  const out = destination.out;
+  const createdOut =
+    out === undefined ? undefined : await prepareOutputFolder(out);
+  const report = execution.report;
+  let createdReport: string | undefined;
+  try {
+    if (report !== undefined) {
+      createdReport = await prepareReportFolder(report);
+    }
+    return await loadAndRun(run, output, execution, { startTime, workers });
+  } catch (error) {
+    // A run that fails before writing anything leaves no empty folders.
+    if (out !== undefined) await removeEmptyFolders(out, createdOut);
+    if (report !== undefined) await removeEmptyFolders(report, createdReport);
+    throw error;
   }
-  if (execution.report !== undefined) {
-    await prepareReportFolder(execution.report);
-  }
+}
+
+/**
+ * Selects the backend, starts the worker threads, then loads, trains and
+ * reports; `runCommand` has checked the settings and made the folders.
+ */
+async function loadAndRun(
+  run: RunSettings,
+  output: Output,
+  execution: RunExecution,
+  { startTime, workers }: { startTime: number; workers: number },
+): Promise<number> {
+  const { settings } = run;
+  const { training = {} } = settings;
   await loadPlugins(settings.plugins ?? []);
   const seed = training.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
   const selection = await selectBackend({

@@ -1,5 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 import {
   InvalidParameterError,
@@ -109,29 +109,35 @@ export function effectiveSettings(
 
 /**
  * Creates the output folder and checks that files can be written there, so
- * a bad `--out` fails before training instead of after it.
+ * a bad `--out` fails before training instead of after it. Returns the
+ * first folder it created, or undefined when the folder existed.
  *
  * @throws InvalidParameterError naming the folder and the reason.
  */
-export async function prepareOutputFolder(directory: string): Promise<void> {
-  await prepareWritableFolder(directory, 'out');
+export async function prepareOutputFolder(
+  directory: string,
+): Promise<string | undefined> {
+  return prepareWritableFolder(directory, 'out');
 }
 
 /**
  * Creates the folder of the flag `--${option}` and checks that files can
- * be written there, so a bad folder fails before training.
+ * be written there, so a bad folder fails before training. Returns the
+ * first folder it created, as `mkdir -p` would, or undefined when the
+ * folder existed; {@link removeEmptyFolders} takes it back.
  *
  * @throws InvalidParameterError naming the flag, the folder and the reason.
  */
 export async function prepareWritableFolder(
   directory: string,
   option: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const probe = join(directory, `.fixclust-write-check-${process.pid}`);
   try {
-    await mkdir(directory, { recursive: true });
+    const created = await mkdir(directory, { recursive: true });
     await writeFile(probe, '');
     await rm(probe);
+    return created;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InvalidParameterError(
@@ -141,6 +147,29 @@ export async function prepareWritableFolder(
         'pass a folder you can write to',
       { cause: error },
     );
+  }
+}
+
+/**
+ * Removes `directory` and its parents up to `created`, the first folder
+ * that {@link prepareWritableFolder} made, as long as each is empty, so a
+ * command that fails before writing anything leaves no empty folder. Does
+ * nothing when `created` is undefined, and stops at the first folder that
+ * is not empty.
+ */
+export async function removeEmptyFolders(
+  directory: string,
+  created: string | undefined,
+): Promise<void> {
+  if (created === undefined) return;
+  const top = resolve(created);
+  for (let folder = resolve(directory); ; folder = dirname(folder)) {
+    try {
+      await rmdir(folder);
+    } catch {
+      return;
+    }
+    if (folder === top || dirname(folder) === folder) return;
   }
 }
 
