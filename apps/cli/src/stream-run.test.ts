@@ -36,6 +36,8 @@ describe('fixclust run --stream', () => {
   let data: string;
   let labels: string;
   let csv: string;
+  /** The same rows as `data`, stored in Fortran (column-major) order. */
+  let fortran: string;
   const fast = ['--runs', '2', '--epochs', '2', '--seed', '1', '--quiet'];
 
   beforeAll(async () => {
@@ -51,6 +53,22 @@ describe('fixclust run --stream', () => {
     });
     csv = join(directory, 'blobs.csv');
     await writeFile(csv, `${rows.join('\n')}\n`);
+    const columns = new Float32Array(x.length);
+    for (let i = 0; i < N_SAMPLES; i++) {
+      for (let j = 0; j < N_FEATURES; j++) {
+        columns[j * N_SAMPLES + i] = x[i * N_FEATURES + j]!;
+      }
+    }
+    const header = encodeNpyHeader('<f4', [N_SAMPLES, N_FEATURES]);
+    const fortranHeader = Buffer.from(
+      Buffer.from(header).toString('latin1').replace('False', 'True '),
+      'latin1',
+    );
+    fortran = join(directory, 'blobs-fortran.npy');
+    await writeFile(
+      fortran,
+      Buffer.concat([fortranHeader, new Uint8Array(columns.buffer)]),
+    );
   });
 
   afterAll(async () => {
@@ -96,6 +114,29 @@ describe('fixclust run --stream', () => {
       blocksPerShuffle: 16,
     });
     expect(summaries[0].stream).toBeNull();
+  });
+
+  it('streams a Fortran-order file to the same labels', async () => {
+    const outputs = [join(directory, 'c-order'), join(directory, 'f-order')];
+    const streamed = (file: string, out: string) =>
+      run([
+        '--dataset',
+        file,
+        '--labels',
+        labels,
+        ...fast,
+        '--stream',
+        '--block-size',
+        '64',
+        '--out',
+        out,
+      ]);
+    expect((await streamed(data, outputs[0]!)).status).toBe(0);
+    expect((await streamed(fortran, outputs[1]!)).status).toBe(0);
+    const [cOrder, fOrder] = await Promise.all(
+      outputs.map((out) => readFile(join(out, 'labels.csv'), 'utf8')),
+    );
+    expect(fOrder).toBe(cOrder);
   });
 
   it('predicts a file in blocks as the run labelled it', async () => {

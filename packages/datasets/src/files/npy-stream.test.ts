@@ -5,7 +5,6 @@ import {
   InvalidDataError,
   InvalidParameterError,
   Random,
-  UnsupportedFeatureError,
   streamBatches,
 } from '@fixclust/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -188,12 +187,66 @@ describe('openNpyStream', () => {
     expect(error.message).toContain('is truncated');
   });
 
-  it('rejects Fortran order', async () => {
-    const data = new Uint8Array(4 * 2 * 4);
-    const path = await writeNpy('f.npy', '<f4', [4, 2], data, true);
-    const error = await catchError(() => openNpyStream(path));
-    expect(error).toBeInstanceOf(UnsupportedFeatureError);
-    expect(error.message).toContain('numpy.ascontiguousarray');
+  it.each([
+    ['a matrix', [11, 3]],
+    ['images', [9, 2, 3]],
+  ])('reads %s in Fortran order as in C order', async (_, shape) => {
+    const [n, ...sampleShape] = shape as [number, ...number[]];
+    const width = sampleShape.reduce((a, b) => a * b, 1);
+    const x = randomMatrix(n, width);
+    // Fortran order: the sample index varies fastest, then the first
+    // sample axis, and so on; x is row-major.
+    const stored = new Float64Array(n * width);
+    const [d1, d2 = 1] = sampleShape as [number, number?];
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < d1; a++) {
+        for (let b = 0; b < d2; b++) {
+          stored[i + n * (a + d1 * b)] = x[i * width + a * d2 + b]!;
+        }
+      }
+    }
+    const path = await writeNpy(
+      'f.npy',
+      '<f8',
+      shape,
+      new Uint8Array(stored.buffer),
+      true,
+    );
+    const full = await loadNpyDataset(path);
+    expect(full.x).toEqual(x);
+    const stream = await openNpyStream(path, { blockSize: 4 });
+    try {
+      for (let start = 0; start < n; start += 4) {
+        const count = Math.min(4, n - start);
+        const block = await stream.readRows(start, count);
+        expect(block).toEqual(
+          x.subarray(start * width, (start + count) * width),
+        );
+      }
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('rejects a non-finite value in Fortran order with its row', async () => {
+    const stored = new Float32Array(5 * 2).fill(1);
+    // Row 3, column 1: stored at 3 + 5 · 1.
+    stored[8] = Number.NaN;
+    const path = await writeNpy(
+      'f.npy',
+      '<f4',
+      [5, 2],
+      new Uint8Array(stored.buffer),
+      true,
+    );
+    const stream = await openNpyStream(path);
+    try {
+      const error = await catchError(() => stream.readRows(0, 5));
+      expect(error).toBeInstanceOf(InvalidDataError);
+      expect(error.message).toMatch(/row 3\b/);
+    } finally {
+      await stream.close();
+    }
   });
 
   it('rejects a 1-dimensional array', async () => {

@@ -6,7 +6,6 @@ import {
   assertRowRange,
   DEFAULT_BLOCK_ROWS,
   InvalidDataError,
-  UnsupportedFeatureError,
   type StreamingDataset,
 } from '@fixclust/core';
 
@@ -50,8 +49,10 @@ export interface NpyStream extends StreamingDataset {
  * @throws InvalidDataError naming the file for any problem {@link parseNpy}
  *   reports in the header or the file length, for data with fewer than 2
  *   dimensions or no values, and for labels that are not one per sample.
- * @throws UnsupportedFeatureError for a file stored in Fortran order, whose
- *   rows are not contiguous.
+ * A file stored in Fortran (column-major) order is read one stored column
+ * of the block's rows at a time, `d` reads per block instead of one, and
+ * gives the same rows as the full reader.
+ *
  * @throws InvalidParameterError when `blockSize` is not a positive integer.
  */
 export async function openNpyStream(
@@ -87,6 +88,8 @@ class NpyBlockReader implements NpyStream {
   readonly nClasses: number | undefined;
   readonly classNames: string[] | undefined;
   private closed = false;
+  /** Row-major feature of each stored column, for a Fortran-order file. */
+  private columnOrder: Int32Array | undefined;
 
   constructor(
     private readonly handle: FileHandle,
@@ -125,7 +128,13 @@ class NpyBlockReader implements NpyStream {
     const rowBytes = this.nFeatures * type.size;
     const position = dataOffset + start * rowBytes;
 
-    if (type.dtype === 'float32' && type.littleEndian && IS_LITTLE_ENDIAN) {
+    if (this.header.fortranOrder) {
+      await this.readColumnMajor(start, count, values);
+    } else if (
+      type.dtype === 'float32' &&
+      type.littleEndian &&
+      IS_LITTLE_ENDIAN
+    ) {
       const target = new Uint8Array(
         values.buffer,
         values.byteOffset,
@@ -147,6 +156,33 @@ class NpyBlockReader implements NpyStream {
       this.path,
     );
     return values;
+  }
+
+  /**
+   * Reads rows `start … start + count - 1` of a Fortran-order file into
+   * `values`, row-major. In that order the first axis varies fastest, so
+   * each stored column holds the rows of one feature contiguously: one read
+   * per feature, written to that feature's row-major position.
+   */
+  private async readColumnMajor(
+    start: number,
+    count: number,
+    values: Float32Array,
+  ): Promise<void> {
+    const { type, dataOffset } = this.header;
+    const columns = (this.columnOrder ??= fortranColumns(this.header.shape));
+    const raw = new Uint8Array(count * type.size);
+    const view = new DataView(raw.buffer);
+    const read = elementReader(type);
+    const width = this.nFeatures;
+    for (let stored = 0; stored < width; stored++) {
+      const offset = (stored * this.nSamples + start) * type.size;
+      await this.readExactly(raw, dataOffset + offset);
+      const feature = columns[stored]!;
+      for (let row = 0; row < count; row++) {
+        values[row * width + feature] = read(view, row);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -183,6 +219,32 @@ class NpyBlockReader implements NpyStream {
 
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * For an array of `shape` stored in Fortran order, returns the row-major
+ * feature index of each stored column: column c holds the sample axis for
+ * the sample position whose indices, first axis fastest, make c.
+ */
+function fortranColumns(shape: readonly number[]): Int32Array {
+  const sampleShape = shape.slice(1);
+  const count = sampleShape.reduce((a, b) => a * b, 1);
+  const columns = new Int32Array(count);
+  const index = new Array<number>(sampleShape.length).fill(0);
+  for (let column = 0; column < count; column++) {
+    let feature = 0;
+    for (let axis = 0; axis < sampleShape.length; axis++) {
+      feature = feature * sampleShape[axis]! + index[axis]!;
+    }
+    columns[column] = feature;
+    // The next position in Fortran order: the first index varies fastest.
+    for (let axis = 0; axis < sampleShape.length; axis++) {
+      index[axis] = index[axis]! + 1;
+      if (index[axis]! < sampleShape[axis]!) break;
+      index[axis] = 0;
+    }
+  }
+  return columns;
+}
+
 async function openFile(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'r');
@@ -206,13 +268,6 @@ async function readHeader(
   const nFeatures = shape.slice(1).reduce((a, b) => a * b, 1);
   if (shape.length < 2 || nSamples === 0 || nFeatures === 0) {
     throw badDataShape(path, shape);
-  }
-  if (header.fortranOrder) {
-    throw new UnsupportedFeatureError(
-      `NPY file ${path} is stored in Fortran (column-major) order, so its ` +
-        `rows cannot be read in blocks; save it with ` +
-        `numpy.save(path, numpy.ascontiguousarray(x))`,
-    );
   }
   return header;
 }
