@@ -161,7 +161,7 @@ class NpyBlockReader implements NpyStream {
   /**
    * Reads rows `start … start + count - 1` of a Fortran-order file into
    * `values`, row-major. In that order the first axis varies fastest, so
-   * each stored column holds the rows of one feature contiguously: one read
+   * each stored column is one feature of consecutive rows: one read
    * per feature, written to that feature's row-major position.
    */
   private async readColumnMajor(
@@ -221,8 +221,8 @@ const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * For an array of `shape` stored in Fortran order, returns the row-major
- * feature index of each stored column: column c holds the sample axis for
- * the sample position whose indices, first axis fastest, make c.
+ * feature index of each stored column: column c is the sample axis at the
+ * sample position whose indices, first axis fastest, count to c.
  */
 function fortranColumns(shape: readonly number[]): Int32Array {
   const sampleShape = shape.slice(1);
