@@ -23,6 +23,7 @@ export {
 export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export {
   miniBatchKMeans,
+  type MiniBatchEpoch,
   type MiniBatchKMeansOptions,
   type MiniBatchKMeansResult,
 } from './mini-batch-kmeans.js';

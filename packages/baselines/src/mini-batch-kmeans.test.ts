@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWithData } from '../../../tools/test-data.js';
 import {
   miniBatchKMeans,
+  type MiniBatchEpoch,
   type MiniBatchKMeansResult,
 } from './mini-batch-kmeans.js';
 
@@ -90,6 +91,73 @@ describe('miniBatchKMeans', () => {
     });
     expect(result.nSteps).toBe(12);
     expect(result.epochInertias).toHaveLength(2);
+  });
+
+  it('reports each epoch', async () => {
+    const epochs: MiniBatchEpoch[] = [];
+    const result = await miniBatchKMeans(stream, {
+      nClusters: 3,
+      batchSize: 100,
+      epochs: 2,
+      seed: 3,
+      onEpochEnd: (progress) => epochs.push(progress),
+    });
+    expect(epochs.map((e) => [e.epoch, e.epochs, e.steps])).toEqual([
+      [0, 2, 6],
+      [1, 2, 12],
+    ]);
+    expect(epochs.map((e) => e.inertia)).toEqual(result.epochInertias);
+    expect(epochs[1]!.elapsedMs).toBeGreaterThanOrEqual(epochs[0]!.elapsedMs);
+  });
+
+  it('stops with the reason of an aborted signal', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stopped by the caller');
+    let blocksRead = 0;
+    const counting: StreamingDataset = {
+      ...stream,
+      readRows: (start, count, into) => {
+        blocksRead += 1;
+        return stream.readRows(start, count, into);
+      },
+    };
+    const run = miniBatchKMeans(counting, {
+      nClusters: 3,
+      batchSize: 16,
+      epochs: 50,
+      seed: 4,
+      signal: controller.signal,
+      onEpochEnd: ({ epoch }) => {
+        if (epoch === 1) controller.abort(reason);
+      },
+    });
+    await expect(run).rejects.toBe(reason);
+    // The initialisation reads its 48 rows one at a time and each epoch
+    // reads the 24 blocks: epochs 0 and 1, and at most the blocks that the
+    // batch stream of epoch 2 reads ahead, not the 50 epochs asked for.
+    expect(blocksRead).toBeGreaterThanOrEqual(48 + 2 * 24);
+    expect(blocksRead).toBeLessThanOrEqual(48 + 3 * 24);
+  });
+
+  it('rejects an already aborted signal before reading', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('never started'));
+    let reads = 0;
+    const counting: StreamingDataset = {
+      ...stream,
+      readRows: (start, count, into) => {
+        reads += 1;
+        return stream.readRows(start, count, into);
+      },
+    };
+    await expect(
+      miniBatchKMeans(counting, {
+        nClusters: 3,
+        seed: 1,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('never started');
+    expect(reads).toBe(0);
   });
 
   it('warns about empty clusters', async () => {

@@ -40,6 +40,29 @@ export interface MiniBatchKMeansOptions {
    * random and stored in the result.
    */
   seed?: number;
+  /**
+   * Stops the work after the current batch, or the current block of the
+   * final labelling pass, and rejects with the signal's reason.
+   */
+  signal?: AbortSignal | undefined;
+  /** Called after each epoch with its mean inertia. */
+  onEpochEnd?: ((progress: MiniBatchEpoch) => void) | undefined;
+}
+
+/** Progress of {@link miniBatchKMeans} after an epoch. */
+export interface MiniBatchEpoch {
+  /** Epoch index, from 0. */
+  epoch: number;
+  epochs: number;
+  /**
+   * Mean squared distance of the epoch's rows to their nearest centre,
+   * measured on each batch before its update.
+   */
+  inertia: number;
+  /** Update steps so far, over all epochs. */
+  steps: number;
+  /** Milliseconds since the call started. */
+  elapsedMs: number;
 }
 
 /** Result of {@link miniBatchKMeans}. */
@@ -91,12 +114,16 @@ interface Settings {
  *
  * @throws InvalidParameterError naming the first invalid option.
  * @throws InvalidDataError for any problem the data set's reads report.
+ * @throws the reason of `signal` once it aborts.
  */
 export async function miniBatchKMeans(
   dataset: StreamingDataset,
   options: MiniBatchKMeansOptions,
 ): Promise<MiniBatchKMeansResult> {
+  const startTime = performance.now();
   const settings = checkOptions(dataset, options);
+  const { signal, onEpochEnd } = options;
+  signal?.throwIfAborted();
   const random = new Random(settings.seed);
   const centres = await initialCentres(dataset, settings, random);
   const counts = new Float64Array(settings.nClusters);
@@ -110,13 +137,22 @@ export async function miniBatchKMeans(
       blocksPerShuffle: settings.blocksPerShuffle,
       random,
     })) {
+      signal?.throwIfAborted();
       sum += updateCentres(centres, counts, batch.x, dataset.nFeatures);
       nSteps++;
     }
-    epochInertias.push(sum / dataset.nSamples);
+    const inertia = sum / dataset.nSamples;
+    epochInertias.push(inertia);
+    onEpochEnd?.({
+      epoch,
+      epochs: settings.epochs,
+      inertia,
+      steps: nSteps,
+      elapsedMs: performance.now() - startTime,
+    });
   }
 
-  const { labels, inertia } = await assignAll(dataset, centres);
+  const { labels, inertia } = await assignAll(dataset, centres, signal);
   const summary = summariseClusters(labels, settings.nClusters);
   return {
     labels,
@@ -295,11 +331,13 @@ function updateCentres(
 async function assignAll(
   dataset: StreamingDataset,
   centres: Float64Array,
+  signal: AbortSignal | undefined,
 ): Promise<{ labels: Int32Array; inertia: number }> {
   const width = dataset.nFeatures;
   const labels = new Int32Array(dataset.nSamples);
   let inertia = 0;
   for await (const block of streamBlocks(dataset)) {
+    signal?.throwIfAborted();
     for (let i = 0; i < block.nRows; i++) {
       const found = nearestCentre(centres, block.x, i * width, width);
       labels[block.start + i] = found.centre;
