@@ -71,6 +71,7 @@ export {
   type Scaling,
 } from './options.js';
 export { resolveOptions } from './resolve-options.js';
+export { registerGradients } from './training-step.js';
 export type { StreamFitOptions } from './stream-fit.js';
 export type {
   PcaParameters,

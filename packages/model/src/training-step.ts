@@ -93,16 +93,18 @@ export async function createStepRunner(
   };
 }
 
-let gradientsLoaded: Promise<unknown> | undefined;
+let gradientsLoaded: Promise<void> | undefined;
 
 /**
- * Registers tfjs's gradient functions, which the tfjs graph's steps need
- * and the fused kernels do not. They come with the umbrella
- * `@tensorflow/tfjs` package, whose import took 0.13 s on a 2-core
- * machine, so each thread pays it only once it runs such a step.
+ * Registers tfjs's gradient functions with tfjs-core, once per thread.
+ * The tfjs graph's training steps need them and the fused kernels do not,
+ * so the model loads them only before such a step: they come with the
+ * umbrella `@tensorflow/tfjs` package, whose import took 0.13 s on a
+ * 2-core machine. A program that calls `tf.grad` or an optimizer's
+ * `minimize` itself awaits this first.
  */
-function registerGradients(): Promise<unknown> {
-  gradientsLoaded ??= import('./gradients.js');
+export function registerGradients(): Promise<void> {
+  gradientsLoaded ??= import('./gradients.js').then(() => undefined);
   return gradientsLoaded;
 }
 
