@@ -327,15 +327,16 @@ bool ReadTerms(const Napi::CallbackInfo& info, size_t index, double** terms) {
 
 // The network a step trains: layer sizes and activations, the loss's
 // representatives and settings. Built from the arguments both entry
-// points share.
+// points share. Sizes, codes and settings are copies, so nothing a caller
+// does to its arrays while the lists are read can change them.
 struct DenseNetwork {
   int64_t layers = 0, k = 0, d = 0;
   std::vector<int64_t> inputs, outputs;
-  const int32_t* activations = nullptr;
+  std::vector<int32_t> activations;
+  std::vector<double> settings;
   const float* points = nullptr;
   // The variable-features cap, one value per feature, or null for none.
   const float* target = nullptr;
-  const double* settings = nullptr;
   bool adam = false;
 };
 
@@ -345,19 +346,16 @@ struct ParameterSet {
   std::vector<float*> params, m, v;
 };
 
-// Reads the network from `points` (argument 1), `shape` (8),
-// `activations` (9), `settings` (10) and `target` (11), with shape[0],
-// the batch's rows, returned in `rows`. Throws and returns false when they
-// disagree.
+// Reads `shape` (argument 8), `activations` (9) and `settings` (10) into
+// `net`, with shape[0], the batch's rows, returned in `rows`. Throws and
+// returns false when they disagree or a code is unknown.
 bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
                  int64_t* rows) {
   Napi::Env env = info.Env();
-  FloatSpan points, target;
   IntSpan shape, activations;
-  if (!ReadFloats(info, 1, &points) || !ReadInts(info, 8, &shape) ||
-      !ReadInts(info, 9, &activations) ||
-      !ReadSettings(info, 10, &net->settings) ||
-      !ReadFloats(info, 11, &target)) {
+  const double* settings = nullptr;
+  if (!ReadInts(info, 8, &shape) || !ReadInts(info, 9, &activations) ||
+      !ReadSettings(info, 10, &settings)) {
     return false;
   }
   if (shape.length < 4) {
@@ -380,6 +378,7 @@ bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
   }
   net->inputs.resize(static_cast<size_t>(layers));
   net->outputs.resize(static_cast<size_t>(layers));
+  net->activations.assign(activations.data, activations.data + layers);
   for (int64_t l = 0; l < layers; l++) {
     net->inputs[l] = shape.data[4 + 2 * l];
     net->outputs[l] = shape.data[5 + 2 * l];
@@ -390,29 +389,64 @@ bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
           .ThrowAsJavaScriptException();
       return false;
     }
+    if (net->activations[l] < kTanh || net->activations[l] > kLinear) {
+      Napi::RangeError::New(env, "activation code " +
+                                     std::to_string(net->activations[l]) +
+                                     " of layer " + std::to_string(l) +
+                                     " is not 0 to 3")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
   }
   if (net->outputs[layers - 1] != net->d) {
     Napi::RangeError::New(env, "the last layer's width differs from d")
         .ThrowAsJavaScriptException();
     return false;
   }
-  if (!RequireLength(env, points.length, net->k * net->d, "points") ||
+  net->settings.assign(settings, settings + kSettingCount);
+  const double loss = net->settings[kLoss];
+  const double optimizer = net->settings[kOptimizer];
+  if (!(loss == kKm || loss == kGmm || loss == kCmm) ||
+      !(optimizer == kAdam || optimizer == kSgd)) {
+    Napi::RangeError::New(env, "settings hold loss code " +
+                                   std::to_string(loss) +
+                                   " and optimizer code " +
+                                   std::to_string(optimizer) +
+                                   "; the loss is 0, 1 or 2 and the "
+                                   "optimizer 0 (Adam) or 1 (SGD)")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  net->adam = optimizer == kAdam;
+  return true;
+}
+
+// Reads `points` (argument 1) and `target` (11) into `net`. The entry
+// points read these, and every other typed array, after the parameter
+// lists, so that a getter run while a list is read cannot leave them
+// pointing at freed memory. NOTE: a getter on a list could still detach
+// an earlier item of the lists; only this package's kernels, which pass
+// plain arrays, call the entry points.
+bool ReadRepresentatives(const Napi::CallbackInfo& info, DenseNetwork* net) {
+  Napi::Env env = info.Env();
+  FloatSpan points, target;
+  if (!ReadFloats(info, 1, &points) || !ReadFloats(info, 11, &target) ||
+      !RequireLength(env, points.length, net->k * net->d, "points") ||
       (target.length != 0 &&
        !RequireLength(env, target.length, net->d, "target"))) {
     return false;
   }
-  net->activations = activations.data;
   net->points = points.data;
   net->target = target.length == 0 ? nullptr : target.data;
-  net->adam = static_cast<int>(net->settings[kOptimizer]) == kAdam;
   return true;
 }
 
-// Reads the parameter lists at `paramsAt`, and for Adam the moment lists
-// at `firstAt` and `secondAt`, checking each array's length.
+// Reads the parameter list at `paramsAt`, and for Adam the moment lists
+// at `firstAt` and `secondAt`, checking each array's length. `names`
+// gives the three lists' names for messages, such as "newParams".
 bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
                     size_t paramsAt, size_t firstAt, size_t secondAt,
-                    ParameterSet* set) {
+                    const char* const names[3], ParameterSet* set) {
   Napi::Env env = info.Env();
   const uint32_t count = static_cast<uint32_t>(2 * net.layers);
   set->params.resize(count);
@@ -422,10 +456,13 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
     const int64_t l = p / 2;
     const int64_t size =
         p % 2 == 0 ? net.inputs[l] * net.outputs[l] : net.outputs[l];
-    const char* name = p % 2 == 0 ? "weight" : "bias";
+    const std::string item = "[" + std::to_string(p) + "] (layer " +
+                             std::to_string(l) +
+                             (p % 2 == 0 ? " weight)" : " bias)");
     FloatSpan span;
     if (!ReadListedFloats(info, paramsAt, p, &span) ||
-        !RequireLength(env, span.length, size, name)) {
+        !RequireLength(env, span.length, size,
+                       (names[0] + item).c_str())) {
       return false;
     }
     set->params[p] = span.data;
@@ -433,8 +470,9 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
     FloatSpan first, second;
     if (!ReadListedFloats(info, firstAt, p, &first) ||
         !ReadListedFloats(info, secondAt, p, &second) ||
-        !RequireLength(env, first.length, size, "first moment") ||
-        !RequireLength(env, second.length, size, "second moment")) {
+        !RequireLength(env, first.length, size, (names[1] + item).c_str()) ||
+        !RequireLength(env, second.length, size,
+                       (names[2] + item).c_str())) {
       return false;
     }
     set->m[p] = first.data;
@@ -442,6 +480,12 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
   }
   return true;
 }
+
+// Names of the parameter lists, for messages.
+const char* const kInputLists[3] = {"params", "firstMoments",
+                                    "secondMoments"};
+const char* const kOutputLists[3] = {"newParams", "newFirstMoments",
+                                     "newSecondMoments"};
 
 // Number of elements of parameter p.
 int64_t ParameterSize(const DenseNetwork& net, size_t p) {
@@ -461,7 +505,7 @@ double RunStep(const DenseNetwork& net, const float* x, int64_t n,
   const int64_t layers = net.layers, d = net.d;
   const std::vector<int64_t>& inputs = net.inputs;
   const std::vector<int64_t>& outputs = net.outputs;
-  const double* settings = net.settings;
+  const double* settings = net.settings.data();
 
   // Forward: outputsOf[l] is layer l's output, n × out_l.
   thread_local std::vector<std::vector<float>> outputsOf;
@@ -587,11 +631,12 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
   FloatSpan x;
   double* terms = nullptr;
   ParameterSet in, out;
-  if (!ReadNetwork(info, &net, &n) || !ReadFloats(info, 0, &x) ||
+  if (!ReadNetwork(info, &net, &n) ||
+      !ReadParameters(info, net, 2, 3, 4, kInputLists, &in) ||
+      !ReadParameters(info, net, 5, 6, 7, kOutputLists, &out) ||
+      !ReadRepresentatives(info, &net) || !ReadFloats(info, 0, &x) ||
       !ReadTerms(info, 12, &terms) ||
-      !RequireLength(env, x.length, n * net.inputs[0], "x") ||
-      !ReadParameters(info, net, 2, 3, 4, &in) ||
-      !ReadParameters(info, net, 5, 6, 7, &out)) {
+      !RequireLength(env, x.length, n * net.inputs[0], "x")) {
     return env.Undefined();
   }
   const double loss =
@@ -605,53 +650,67 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
 // denseTrainingStep, each on a batch of rows of `data` (rows × in_0, row
 // major), and returns how many ran.
 //
-// batching: [start, batches]. Batch b holds the rows order[start + b · n]
-// up to n of them, fewer at the end of `order`, where n = shape[0]. The
-// first step's number is settings[kStep], and each later step adds 1. The
-// updated parameters and moments of the last step are written to the new*
-// arrays. stepTerms receives each step's loss, clustering term and
-// variable-features term as float32, 3 per step. The steps stop after the
-// first one whose float32 loss is not finite.
+// batching: [start, batches]. Batch b is made of the rows order[start +
+// b · n] and on, n of them or fewer at the end of `order`, where n =
+// shape[0]. The entries used are copied before they are checked, so the
+// rows read are the rows checked. The first step's number is
+// settings[kStep], and each later step adds 1. The updated parameters and
+// moments of the last step are written to the new* arrays. stepTerms
+// receives each step's loss, clustering term and variable-features term
+// as float32, 3 per step. The steps stop after the first one whose float32
+// loss is not finite.
 Napi::Value DenseTrainingSteps(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  const auto fail = [&env](const std::string& message) {
+    Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+    return Napi::Number::New(env, 0);
+  };
   DenseNetwork net;
   int64_t n = 0;
   FloatSpan data, stepTerms;
   IntSpan order, batching;
   ParameterSet in, out;
-  if (!ReadNetwork(info, &net, &n) || !ReadFloats(info, 0, &data) ||
+  if (!ReadNetwork(info, &net, &n) ||
+      !ReadParameters(info, net, 2, 3, 4, kInputLists, &in) ||
+      !ReadParameters(info, net, 5, 6, 7, kOutputLists, &out) ||
+      !ReadRepresentatives(info, &net) || !ReadFloats(info, 0, &data) ||
       !ReadFloats(info, 12, &stepTerms) || !ReadInts(info, 13, &order) ||
       !ReadInts(info, 14, &batching) ||
-      !RequireLength(env, batching.length, 2, "batching") ||
-      !ReadParameters(info, net, 2, 3, 4, &in) ||
-      !ReadParameters(info, net, 5, 6, 7, &out)) {
+      !RequireLength(env, batching.length, 2, "batching")) {
     return Napi::Number::New(env, 0);
   }
   const int64_t width = net.inputs[0];
-  const int64_t rows = static_cast<int64_t>(data.length) / width;
   const int64_t start = batching.data[0];
   const int64_t batches = batching.data[1];
   const int64_t length = static_cast<int64_t>(order.length);
-  if (data.length % static_cast<size_t>(width) != 0 || start < 0 ||
-      batches < 0 || start + (batches > 0 ? (batches - 1) * n : 0) >= length) {
-    Napi::RangeError::New(env,
-                          "data is not whole rows, or start and batches "
-                          "reach past the end of order")
-        .ThrowAsJavaScriptException();
-    return Napi::Number::New(env, 0);
+  if (data.length % static_cast<size_t>(width) != 0) {
+    return fail("data has " + std::to_string(data.length) +
+                " elements, not whole rows of " + std::to_string(width));
   }
-  const int64_t end = std::min(length, start + batches * n);
-  for (int64_t i = start; i < end; i++) {
-    if (order.data[i] < 0 || order.data[i] >= rows) {
-      Napi::RangeError::New(env, "order[" + std::to_string(i) + "] = " +
-                                     std::to_string(order.data[i]) +
-                                     " is not a row of data")
-          .ThrowAsJavaScriptException();
-      return Napi::Number::New(env, 0);
-    }
+  if (start < 0 || batches < 0) {
+    return fail("start " + std::to_string(start) + " and batches " +
+                std::to_string(batches) + " must not be negative");
+  }
+  if (batches == 0) return Napi::Number::New(env, 0);
+  if (start + (batches - 1) * n >= length) {
+    return fail(std::to_string(batches) + " batches of " + std::to_string(n) +
+                " rows from position " + std::to_string(start) +
+                " reach past the end of order (" + std::to_string(length) +
+                " entries)");
   }
   if (!RequireLength(env, stepTerms.length, 3 * batches, "stepTerms")) {
     return Napi::Number::New(env, 0);
+  }
+  const int64_t rows = static_cast<int64_t>(data.length) / width;
+  const int64_t end = std::min(length, start + batches * n);
+  thread_local std::vector<int32_t> rowOrder;
+  rowOrder.assign(order.data + start, order.data + end);
+  for (int64_t i = 0; i < end - start; i++) {
+    if (rowOrder[i] < 0 || rowOrder[i] >= rows) {
+      return fail("order[" + std::to_string(start + i) + "] = " +
+                  std::to_string(rowOrder[i]) + " is not a row of data (" +
+                  std::to_string(rows) + " rows)");
+    }
   }
 
   // The steps update `out` in place, starting from a copy of `in`.
@@ -666,11 +725,11 @@ Napi::Value DenseTrainingSteps(const Napi::CallbackInfo& info) {
   double terms[2];
   int64_t ran = 0;
   for (int64_t b = 0; b < batches; b++) {
-    const int64_t first = start + b * n;
-    const int64_t count = std::min(n, length - first);
+    const int64_t first = b * n;
+    const int64_t count = std::min(n, end - start - first);
     batch.resize(static_cast<size_t>(count * width));
     for (int64_t i = 0; i < count; i++) {
-      const float* row = data.data + order.data[first + i] * width;
+      const float* row = data.data + rowOrder[first + i] * width;
       std::copy(row, row + width, batch.data() + i * width);
     }
     const double loss = RunStep(net, batch.data(), count, out, out,

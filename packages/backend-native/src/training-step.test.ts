@@ -246,7 +246,88 @@ describeWithAddon('addon denseTrainingSteps', () => {
         order,
         Int32Array.of(0, 3),
       ),
-    ).toThrow(/order\[5\] = 11 is not a row of data/);
+    ).toThrow('order[5] = 11 is not a row of data (11 rows)');
+  });
+
+  it('rejects unknown optimizer, loss and activation codes', () => {
+    const net = adamNetwork();
+    const call = (settings: Float64Array, activations = net.activations) =>
+      addon.denseTrainingSteps(
+        net.data,
+        net.points,
+        net.params,
+        net.first,
+        net.second,
+        net.fresh(),
+        net.fresh(),
+        net.fresh(),
+        net.shape(4),
+        activations,
+        settings,
+        new Float32Array(0),
+        new Float32Array(9),
+        net.order,
+        Int32Array.of(0, 3),
+      );
+    const withCode = (index: number, value: number) => {
+      const settings = net.settings(1);
+      settings[index] = value;
+      return settings;
+    };
+    expect(() => call(withCode(5, 2))).toThrow(/optimizer code 2/);
+    expect(() => call(withCode(5, Number.NaN))).toThrow(/optimizer code nan/);
+    expect(() => call(withCode(0, 3))).toThrow(/loss code 3/);
+    expect(() => call(net.settings(1), Int32Array.of(0, 7))).toThrow(
+      'activation code 7 of layer 1 is not 0 to 3',
+    );
+  });
+
+  it('names the list of a parameter of the wrong length', () => {
+    const net = adamNetwork();
+    const newParams = net.fresh();
+    newParams[0] = new Float32Array(3);
+    expect(() =>
+      addon.denseTrainingSteps(
+        net.data,
+        net.points,
+        net.params,
+        net.first,
+        net.second,
+        newParams,
+        net.fresh(),
+        net.fresh(),
+        net.shape(4),
+        net.activations,
+        net.settings(1),
+        new Float32Array(0),
+        new Float32Array(9),
+        net.order,
+        Int32Array.of(0, 3),
+      ),
+    ).toThrow('newParams[0] (layer 0 weight) has 3 elements, needs 20');
+  });
+
+  it('rejects data that is not whole rows', () => {
+    const net = adamNetwork();
+    expect(() =>
+      addon.denseTrainingSteps(
+        net.data.subarray(1),
+        net.points,
+        net.params,
+        net.first,
+        net.second,
+        net.fresh(),
+        net.fresh(),
+        net.fresh(),
+        net.shape(4),
+        net.activations,
+        net.settings(1),
+        new Float32Array(0),
+        new Float32Array(9),
+        net.order,
+        Int32Array.of(0, 3),
+      ),
+    ).toThrow('data has 54 elements, not whole rows of 5');
   });
 
   it('rejects batches that reach past the end of the order', () => {
@@ -269,6 +350,9 @@ describeWithAddon('addon denseTrainingSteps', () => {
         net.order,
         Int32Array.of(0, 4),
       ),
-    ).toThrow(/reach past the end of order/);
+    ).toThrow(
+      '4 batches of 4 rows from position 0 reach past the end of order ' +
+        '(11 entries)',
+    );
   });
 });

@@ -120,6 +120,63 @@ describeWithAddon('native km50 training', () => {
     }
   });
 
+  it('rejects unknown names and non-integer batching in the kernel', async () => {
+    await nativeBackend({ engine: 'addon' }).initialise();
+    const inputs = {
+      data: tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]),
+      order: tf.tensor1d([3, 1, 0, 2], 'int32'),
+      points: tf.tensor2d([1, -1, -1, 1], [2, 2]),
+      p0: tf.tensor2d([0.1, 0.2, -0.1, 0.3], [2, 2]),
+      p1: tf.tensor1d([0, 0]),
+    };
+    const attrs = {
+      activations: ['linear'],
+      loss: 'km',
+      lossConstant: 0,
+      lambda: 1,
+      varianceEpsilon: 1e-8,
+      deviationTarget: [],
+      l2: 0,
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      beta1: 0,
+      beta2: 0,
+      epsilon: 0,
+      step: 1,
+      start: 0,
+      batchSize: 2,
+      batches: 2,
+    };
+    const run = (changed: Record<string, unknown>) => () => {
+      const outputs = tf
+        .engine()
+        .runKernel(DENSE_TRAINING_STEPS_KERNEL, inputs, {
+          ...attrs,
+          ...changed,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      tf.dispose(outputs);
+    };
+    try {
+      expect(run({})).not.toThrow();
+      expect(run({ loss: 'foo' })).toThrow(
+        'loss "foo" is not one of km, gmm, cmm',
+      );
+      expect(run({ optimizer: 'rmsprop' })).toThrow(
+        'optimizer "rmsprop" is not one of adam, sgd',
+      );
+      expect(run({ activations: ['elu'] })).toThrow(
+        'activation "elu" is not one of tanh, relu, sigmoid, linear',
+      );
+      expect(run({ start: 1.5 })).toThrow(/start must be an integer/);
+      expect(run({ batches: -1 })).toThrow(/batches must be an integer/);
+      expect(run({ batchSize: 2 ** 32 + 2 })).toThrow(
+        /batchSize must be an integer/,
+      );
+    } finally {
+      tf.dispose(Object.values(inputs));
+    }
+  });
+
   it('leaks no tensors over a 10-epoch fit', async () => {
     await nativeBackend({ engine: 'addon' }).initialise();
     const data = blobs();

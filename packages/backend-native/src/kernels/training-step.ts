@@ -1,6 +1,8 @@
 import {
+  assertIntegerInRange,
   DENSE_TRAINING_STEP_KERNEL,
   DENSE_TRAINING_STEPS_KERNEL,
+  InvalidParameterError,
   type DenseStepActivation,
   type DenseTrainingStepAttrs,
   type DenseTrainingStepsAttrs,
@@ -66,6 +68,7 @@ function stepArguments(
   attrs: DenseTrainingStepAttrs,
   rows: number,
 ): StepArguments {
+  checkCodes(attrs);
   const layers = attrs.activations.length;
   const adam = attrs.optimizer === 'adam';
   const points = inputs['points']!;
@@ -120,6 +123,29 @@ function stepArguments(
     target: Float32Array.from(attrs.deviationTarget),
     like: { params, first, second },
   };
+}
+
+/**
+ * Checks the attributes the addon receives as codes, so that an unknown
+ * name fails here instead of running another loss, optimizer or
+ * activation.
+ *
+ * @throws InvalidParameterError naming the attribute and the names known.
+ */
+function checkCodes(attrs: DenseTrainingStepAttrs): void {
+  const check = (name: string, value: string, known: readonly string[]) => {
+    if (known.includes(value)) return;
+    throw new InvalidParameterError(
+      name,
+      value,
+      `${name} "${value}" is not one of ${known.join(', ')}`,
+    );
+  };
+  check('loss', attrs.loss, Object.keys(LOSS_CODES));
+  check('optimizer', attrs.optimizer, ['adam', 'sgd']);
+  for (const activation of attrs.activations) {
+    check('activation', activation, Object.keys(ACTIVATION_CODES));
+  }
 }
 
 /** Wraps the updated parameters and moments as the kernel's outputs. */
@@ -181,6 +207,11 @@ function denseTrainingSteps(args: KernelArguments): TensorInfo[] {
   const attrs = args.attrs as unknown as DenseTrainingStepsAttrs;
   const inputs = args.inputs as Record<string, TensorInfo>;
   const order = inputs['order']!;
+  // The addon reads these as 32-bit integers.
+  const int32 = 2 ** 31 - 1;
+  assertIntegerInRange('start', attrs.start, 0, int32);
+  assertIntegerInRange('batchSize', attrs.batchSize, 1, int32);
+  assertIntegerInRange('batches', attrs.batches, 0, int32);
   const step = stepArguments(backend, inputs, attrs, attrs.batchSize);
   const stepTerms = new Float32Array(3 * attrs.batches);
   const stored = backend.data.get(order.dataId).values;
