@@ -4,7 +4,7 @@ import { Random, type CsrMatrix } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { forEachChunk, type DataMatrix } from './data.js';
+import { assertValidMatrix, forEachChunk, type DataMatrix } from './data.js';
 import { FixedRepresentativeClustering } from './model.js';
 
 /** Builds a seeded matrix, about a third of it nonzero, in both forms. */
@@ -109,5 +109,18 @@ describe.each([
     for (let i = 0; i < fromDense.length; i++) {
       expect(fromSparse[i]).toBeCloseTo(fromDense[i]!, 5);
     }
+  });
+});
+
+describe('assertValidMatrix', () => {
+  it.each([
+    ['a Float64Array', new Float64Array(6), 'Float64Array'],
+    ['a plain array', [1, 2, 3, 4, 5, 6], 'Array'],
+  ])('rejects %s as dense data', (_, x, kind) => {
+    const data = { x, nSamples: 3, nFeatures: 2 } as unknown as DataMatrix;
+    expect(() => assertValidMatrix(data)).toThrow(
+      `dense data must be a Float32Array, got ${kind}; convert it with ` +
+        'Float32Array.from(x)',
+    );
   });
 });

@@ -25,12 +25,21 @@ export interface DataMatrix {
 }
 
 /**
- * Checks shape and values: non-empty, consistent sizes, finite values.
+ * Checks type, shape and values: a Float32Array or a CSR matrix,
+ * non-empty, consistent sizes, finite values.
  *
- * @throws InvalidDataError naming the first non-finite row and column.
+ * @throws InvalidDataError for dense data of another type, and naming the
+ * first non-finite row and column.
  */
 export function assertValidMatrix(data: DataMatrix): void {
   if (!isCsrMatrix(data.x)) {
+    if (!(data.x instanceof Float32Array)) {
+      const kind = describeValues(data.x);
+      throw new InvalidDataError(
+        `dense data must be a Float32Array, got ${kind}; convert it with ` +
+          `Float32Array.from(x)`,
+      );
+    }
     assertValidData(data.x, data.nSamples, data.nFeatures);
     return;
   }
@@ -42,6 +51,12 @@ export function assertValidMatrix(data: DataMatrix): void {
     );
   }
   assertValidCsr(data.x);
+}
+
+/** Names the kind of a value passed as data, for messages. */
+function describeValues(values: unknown): string {
+  if (values === null || typeof values !== 'object') return String(values);
+  return values.constructor?.name ?? 'an object';
 }
 
 /**
