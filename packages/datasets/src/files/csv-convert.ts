@@ -17,7 +17,12 @@ import {
   sampleLines,
 } from './csv-dialect.js';
 import { checkCsvOptions, type CsvOptions } from './csv-options.js';
-import { isNonFiniteText, parseDecimal } from './decimal.js';
+import {
+  describeField,
+  featureCellProblem,
+  featureValue,
+  looksLikeHeader,
+} from './csv-cells.js';
 import { NpyRowWriter } from './npy-writer.js';
 
 /** Shape, labels and names found by a CSV conversion. */
@@ -282,16 +287,11 @@ class CsvRowSink {
       }
       labelIndex = labelColumn - 1;
     }
-    const looksLikeHeader = cells.every(
-      (cell, i) =>
-        i === labelIndex ||
-        (parseDecimal(cell, decimalSeparator) === undefined &&
-          !isNonFiniteText(cell)),
-    );
     const hasHeader =
       header === true ||
       (header === 'auto' &&
-        (typeof labelColumn === 'string' || looksLikeHeader));
+        (typeof labelColumn === 'string' ||
+          looksLikeHeader(cells, labelIndex, decimalSeparator)));
     if (typeof labelColumn === 'string') {
       labelIndex = this.findLabelName(labelColumn, cells, line);
     }
@@ -347,27 +347,26 @@ class CsvRowSink {
   }
 
   private parseCell(cell: string, field: number, line: number): number {
-    const value = parseDecimal(cell, this.options.decimalSeparator);
-    const rounded = value === undefined ? Number.NaN : Math.fround(value);
-    if (Number.isFinite(rounded)) return rounded;
-    const problem =
-      value === undefined
-        ? `contains ${JSON.stringify(cell)}, which is not a finite number; ` +
-          `every column except the label column must be numeric, with no ` +
-          `empty cells, NaN or infinities`
-        : `contains ${JSON.stringify(cell)}, outside the float32 range ` +
-          `(magnitude up to 3.4e38); rescale this column`;
-    throw new InvalidDataError(
-      `${this.path}:${line}: field ${field + 1} ${problem}`,
-      { path: this.path },
-    );
+    const { decimalSeparator, header } = this.options;
+    const value = featureValue(cell, decimalSeparator);
+    if (value !== undefined) return value;
+    const columns = this.columns!;
+    const mayBeHeader =
+      this.nRows === 0 && columns.names === undefined && header === 'auto';
+    const problem = featureCellProblem(cell, { decimalSeparator, mayBeHeader });
+    const name = describeField(field, columns.names, columns.labelIndex);
+    throw new InvalidDataError(`${this.path}:${line}: ${name} ${problem}`, {
+      path: this.path,
+    });
   }
 
   private addLabel(cell: string, field: number, line: number): void {
     if (cell === '') {
+      const columns = this.columns!;
+      const name = describeField(field, columns.names, columns.labelIndex);
       throw new InvalidDataError(
-        `${this.path}:${line}: label field ${field + 1} is empty, but every ` +
-          `row needs a class value in the label column`,
+        `${this.path}:${line}: ${name} is empty, but every row needs a ` +
+          `class value in the label column`,
         { path: this.path },
       );
     }

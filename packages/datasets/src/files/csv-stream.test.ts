@@ -236,10 +236,36 @@ describe('openCsvStream', () => {
     );
     expect(error).toBeInstanceOf(InvalidDataError);
     expect(error.message).toBe(
-      `${path}:3: field 2 contains "x", which is not a finite number; ` +
-        `every column except the label column must be numeric, with no ` +
-        `empty cells, NaN or infinities`,
+      `${path}:3: field 2 ("b") contains "x", which is not a number; ` +
+        `every column except the label column must be numeric`,
     );
+  });
+
+  it.each([
+    ['a decimal comma', 'a;b\n1;2,5\n', ';'],
+    ['an empty cell', 'a,b\n1,\n', ','],
+    ['a NaN', 'a,b\n1,NaN\n', ','],
+    ['a value beyond float32', 'a,b\n1,1e39\n', ','],
+    ['a header read as data', '1,b\n2,3\n', ','],
+    ['an empty label', 'a,b,c\n1,2,\n', ','],
+  ])('describes %s as parseCsv does', async (_, text, delimiter) => {
+    const path = await writeCsv('cells.csv', text);
+    const options = {
+      delimiter,
+      ...(text.startsWith('a,b,c') ? { labelColumn: 3 } : {}),
+    };
+    const streamed = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, ...options }),
+    );
+    const inMemory = await catchError(() =>
+      Promise.resolve().then(() => parseCsv(text, path, options)),
+    );
+    expect(streamed).toBeInstanceOf(InvalidDataError);
+    // parseCsv gives path:line:column, the stream path:line; the rest of
+    // the message is the same.
+    const afterPlace = (message: string) =>
+      message.slice(message.indexOf(': ') + 2);
+    expect(afterPlace(streamed.message)).toBe(afterPlace(inMemory.message));
   });
 
   it('leaves no cache after a failed conversion', async () => {

@@ -1,10 +1,12 @@
 import { InvalidDataError, InvalidParameterError } from '@fixclust/core';
 
 import {
-  isNonFiniteText,
-  parseDecimal,
-  type DecimalSeparator,
-} from './decimal.js';
+  describeField,
+  featureCellProblem,
+  featureValue,
+  looksLikeHeader,
+} from './csv-cells.js';
+import type { DecimalSeparator } from './decimal.js';
 import { FloatRows } from './float-rows.js';
 import { formatPosition, locateField, positionAt } from './text-position.js';
 
@@ -39,10 +41,6 @@ interface CsvColumns {
   names: string[] | undefined;
   rows: FloatRows;
 }
-
-/** Maximum length of the cell text quoted in a message. */
-const MAX_QUOTED_CELL = 40;
-const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 
 /**
  * Builds the matrix of a CSV file from its records, one at a time and in
@@ -117,7 +115,7 @@ export class CsvTable {
     if (header === 'auto') {
       this.hasHeader =
         typeof labelColumn === 'string' ||
-        this.looksLikeHeader(cells, labelIndex);
+        looksLikeHeader(cells, labelIndex, this.settings.decimalSeparator);
     }
     if (typeof labelColumn === 'string') {
       labelIndex = this.findLabelName(labelColumn, cells);
@@ -139,20 +137,6 @@ export class CsvTable {
       rows: new FloatRows(nFeatures),
     };
     if (!this.hasHeader) this.readDataRecord(this.columns, record);
-  }
-
-  /** A header row has no numeric cell outside the label column. */
-  private looksLikeHeader(
-    cells: readonly string[],
-    labelIndex: number | undefined,
-  ): boolean {
-    const { decimalSeparator } = this.settings;
-    return cells.every(
-      (cell, i) =>
-        i === labelIndex ||
-        (parseDecimal(cell, decimalSeparator) === undefined &&
-          !isNonFiniteText(cell)),
-    );
   }
 
   private checkLabelIndex(labelColumn: number, nColumns: number): number {
@@ -219,53 +203,26 @@ export class CsvTable {
 
   /** Parses a feature cell as a float32 value. */
   private parseCell(cell: string, fieldIndex: number): number {
-    const value = parseDecimal(cell, this.settings.decimalSeparator);
-    if (value === undefined) {
-      throw this.cellError(fieldIndex, this.describeBadNumber(cell));
-    }
-
-    const rounded = Math.fround(value);
-    if (Number.isFinite(rounded)) return rounded;
+    const { decimalSeparator, header } = this.settings;
+    const value = featureValue(cell, decimalSeparator);
+    if (value !== undefined) return value;
+    const mayBeHeader = this.recordCount === 0 && header === 'auto';
     throw this.cellError(
       fieldIndex,
-      `contains ${quoteCell(cell)}, outside the float32 range ` +
-        `(magnitude up to 3.4e38); rescale this column`,
+      featureCellProblem(cell, { decimalSeparator, mayBeHeader }),
     );
-  }
-
-  private describeBadNumber(cell: string): string {
-    if (cell === '') {
-      return (
-        'is empty; fill in or remove missing values (an empty cell is ' +
-        'not read as 0 or NaN)'
-      );
-    }
-    if (isNonFiniteText(cell)) {
-      return (
-        `contains ${quoteCell(cell)}, a non-finite value; remove or ` +
-        `impute NaN and infinite values before clustering`
-      );
-    }
-
-    let hint = 'every column except the label column must be numeric';
-    if (this.settings.decimalSeparator === '.' && DECIMAL_COMMA.test(cell)) {
-      hint = `it looks like a decimal comma, so pass decimalSeparator: ','`;
-    } else if (this.recordCount === 0 && this.settings.header === 'auto') {
-      hint += '; if this row is a header, pass header: true';
-    }
-    return `contains ${quoteCell(cell)}, which is not a number; ${hint}`;
   }
 
   private cellError(fieldIndex: number, problem: string): InvalidDataError {
     const { path } = this.settings;
-    const name = this.columns?.names?.[fieldIndex];
-    const field =
-      name === undefined
-        ? `field ${fieldIndex + 1}`
-        : `field ${fieldIndex + 1} (${JSON.stringify(name)})`;
-    const label = fieldIndex === this.columns?.labelIndex ? 'label ' : '';
+    const columns = this.columns;
+    const field = describeField(
+      fieldIndex,
+      columns?.names,
+      columns?.labelIndex,
+    );
     return new InvalidDataError(
-      `${this.fieldPosition(fieldIndex)}: ${label}${field} ${problem}`,
+      `${this.fieldPosition(fieldIndex)}: ${field} ${problem}`,
       { path },
     );
   }
@@ -283,10 +240,4 @@ export class CsvTable {
 
 function countFields(count: number): string {
   return count === 1 ? '1 field' : `${count} fields`;
-}
-
-function quoteCell(cell: string): string {
-  const shown =
-    cell.length > MAX_QUOTED_CELL ? `${cell.slice(0, MAX_QUOTED_CELL)}…` : cell;
-  return JSON.stringify(shown);
 }
