@@ -16,8 +16,8 @@ const MAX_QUOTED_CELL = 40;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 
 /**
- * Whether a record reads as a header: no cell outside the label column is
- * a number or a non-finite value such as `NaN`.
+ * Tells whether a record reads as a header: no cell outside the label
+ * column is a number or a non-finite value such as `NaN`.
  */
 export function looksLikeHeader(
   cells: readonly string[],
@@ -47,7 +47,7 @@ export function featureValue(
   return Number.isFinite(rounded) ? rounded : undefined;
 }
 
-/** What the reader knows when it describes a bad feature cell. */
+/** The reader's settings and state that a bad feature cell's message uses. */
 export interface CellContext {
   decimalSeparator: DecimalSeparator;
   /**
