@@ -97,6 +97,64 @@ function adamNetwork() {
   };
 }
 
+/** The arrays of a denseTrainingSteps call that a test may replace. */
+interface StepsArguments {
+  data: Float32Array;
+  params: Float32Array[];
+  first: Float32Array[];
+  second: Float32Array[];
+  newParams: Float32Array[];
+  newFirst: Float32Array[];
+  newSecond: Float32Array[];
+  activations: Int32Array;
+  settings: Float64Array;
+  stepTerms: Float32Array;
+  order: Int32Array;
+  batching: Int32Array;
+}
+
+/**
+ * Arguments of a call of denseTrainingSteps on `net`: its 3 batches of 4
+ * rows from step 1, fresh outputs, with `changes` in place of any array.
+ */
+function stepsArguments(
+  net: ReturnType<typeof adamNetwork>,
+  changes: Partial<StepsArguments> = {},
+): Parameters<NativeAddon['denseTrainingSteps']> {
+  const a: StepsArguments = {
+    data: net.data,
+    params: net.params,
+    first: net.first,
+    second: net.second,
+    newParams: net.fresh(),
+    newFirst: net.fresh(),
+    newSecond: net.fresh(),
+    activations: net.activations,
+    settings: net.settings(1),
+    stepTerms: new Float32Array(9),
+    order: net.order,
+    batching: Int32Array.of(0, 3),
+    ...changes,
+  };
+  return [
+    a.data,
+    net.points,
+    a.params,
+    a.first,
+    a.second,
+    a.newParams,
+    a.newFirst,
+    a.newSecond,
+    net.shape(4),
+    a.activations,
+    a.settings,
+    new Float32Array(0),
+    a.stepTerms,
+    a.order,
+    a.batching,
+  ];
+}
+
 describeWithAddon('addon denseTrainingSteps', () => {
   const addon = loadAddon();
 
@@ -139,21 +197,12 @@ describeWithAddon('addon denseTrainingSteps', () => {
     const [p, m, v] = [net.fresh(), net.fresh(), net.fresh()];
     const stepTerms = new Float32Array(9);
     const ran = addon.denseTrainingSteps(
-      net.data,
-      net.points,
-      net.params,
-      net.first,
-      net.second,
-      p,
-      m,
-      v,
-      net.shape(4),
-      net.activations,
-      net.settings(1),
-      new Float32Array(0),
-      stepTerms,
-      net.order,
-      Int32Array.of(0, 3),
+      ...stepsArguments(net, {
+        newParams: p,
+        newFirst: m,
+        newSecond: v,
+        stepTerms,
+      }),
     );
     expect(ran).toBe(3);
     expect(Array.from(stepTerms)).toEqual(expectedTerms);
@@ -167,26 +216,24 @@ describeWithAddon('addon denseTrainingSteps', () => {
   it('starts at a position of the order and numbers steps from settings', () => {
     const net = adamNetwork();
     const run = (start: number, batches: number, step: number, from = net) => {
-      const out = { p: net.fresh(), m: net.fresh(), v: net.fresh() };
-      const stepTerms = new Float32Array(3 * batches);
-      addon.denseTrainingSteps(
-        net.data,
-        net.points,
-        from.params,
-        from.first,
-        from.second,
-        out.p,
-        out.m,
-        out.v,
-        net.shape(4),
-        net.activations,
-        net.settings(step),
-        new Float32Array(0),
-        stepTerms,
-        net.order,
-        Int32Array.of(start, batches),
-      );
-      return { params: out.p, first: out.m, second: out.v, stepTerms };
+      const changes = {
+        params: from.params,
+        first: from.first,
+        second: from.second,
+        newParams: net.fresh(),
+        newFirst: net.fresh(),
+        newSecond: net.fresh(),
+        settings: net.settings(step),
+        stepTerms: new Float32Array(3 * batches),
+        batching: Int32Array.of(start, batches),
+      };
+      addon.denseTrainingSteps(...stepsArguments(net, changes));
+      return {
+        params: changes.newParams,
+        first: changes.newFirst,
+        second: changes.newSecond,
+        stepTerms: changes.stepTerms,
+      };
     };
     const whole = run(0, 3, 1);
     const firstPart = run(0, 1, 1);
@@ -202,23 +249,7 @@ describeWithAddon('addon denseTrainingSteps', () => {
     // Row 0 is the third row of the first batch.
     net.data[0] = Number.NaN;
     const stepTerms = new Float32Array(9).fill(7);
-    const ran = addon.denseTrainingSteps(
-      net.data,
-      net.points,
-      net.params,
-      net.first,
-      net.second,
-      net.fresh(),
-      net.fresh(),
-      net.fresh(),
-      net.shape(4),
-      net.activations,
-      net.settings(1),
-      new Float32Array(0),
-      stepTerms,
-      net.order,
-      Int32Array.of(0, 3),
-    );
+    const ran = addon.denseTrainingSteps(...stepsArguments(net, { stepTerms }));
     expect(ran).toBe(1);
     expect(stepTerms[0]).toBeNaN();
     expect(Array.from(stepTerms.subarray(3))).toEqual([7, 7, 7, 7, 7, 7]);
@@ -229,55 +260,23 @@ describeWithAddon('addon denseTrainingSteps', () => {
     const order = Int32Array.from(net.order);
     order[5] = 11;
     expect(() =>
-      addon.denseTrainingSteps(
-        net.data,
-        net.points,
-        net.params,
-        net.first,
-        net.second,
-        net.fresh(),
-        net.fresh(),
-        net.fresh(),
-        net.shape(4),
-        net.activations,
-        net.settings(1),
-        new Float32Array(0),
-        new Float32Array(9),
-        order,
-        Int32Array.of(0, 3),
-      ),
+      addon.denseTrainingSteps(...stepsArguments(net, { order })),
     ).toThrow('order[5] = 11 is not a row of data (11 rows)');
   });
 
   it('rejects unknown optimizer, loss and activation codes', () => {
     const net = adamNetwork();
-    const call = (settings: Float64Array, activations = net.activations) =>
-      addon.denseTrainingSteps(
-        net.data,
-        net.points,
-        net.params,
-        net.first,
-        net.second,
-        net.fresh(),
-        net.fresh(),
-        net.fresh(),
-        net.shape(4),
-        activations,
-        settings,
-        new Float32Array(0),
-        new Float32Array(9),
-        net.order,
-        Int32Array.of(0, 3),
-      );
+    const call = (changes: Partial<StepsArguments>) => () =>
+      addon.denseTrainingSteps(...stepsArguments(net, changes));
     const withCode = (index: number, value: number) => {
       const settings = net.settings(1);
       settings[index] = value;
-      return settings;
+      return { settings };
     };
-    expect(() => call(withCode(5, 2))).toThrow(/optimizer code 2/);
-    expect(() => call(withCode(5, Number.NaN))).toThrow(/optimizer code nan/);
-    expect(() => call(withCode(0, 3))).toThrow(/loss code 3/);
-    expect(() => call(net.settings(1), Int32Array.of(0, 7))).toThrow(
+    expect(call(withCode(5, 2))).toThrow(/optimizer code 2/);
+    expect(call(withCode(5, Number.NaN))).toThrow(/optimizer code nan/);
+    expect(call(withCode(0, 3))).toThrow(/loss code 3/);
+    expect(call({ activations: Int32Array.of(0, 7) })).toThrow(
       'activation code 7 of layer 1 is not 0 to 3',
     );
   });
@@ -287,69 +286,26 @@ describeWithAddon('addon denseTrainingSteps', () => {
     const newParams = net.fresh();
     newParams[0] = new Float32Array(3);
     expect(() =>
-      addon.denseTrainingSteps(
-        net.data,
-        net.points,
-        net.params,
-        net.first,
-        net.second,
-        newParams,
-        net.fresh(),
-        net.fresh(),
-        net.shape(4),
-        net.activations,
-        net.settings(1),
-        new Float32Array(0),
-        new Float32Array(9),
-        net.order,
-        Int32Array.of(0, 3),
-      ),
+      addon.denseTrainingSteps(...stepsArguments(net, { newParams })),
     ).toThrow('newParams[0] (layer 0 weight) has 3 elements, needs 20');
   });
 
   it('rejects data that is not whole rows', () => {
     const net = adamNetwork();
+    const data = net.data.subarray(1);
     expect(() =>
-      addon.denseTrainingSteps(
-        net.data.subarray(1),
-        net.points,
-        net.params,
-        net.first,
-        net.second,
-        net.fresh(),
-        net.fresh(),
-        net.fresh(),
-        net.shape(4),
-        net.activations,
-        net.settings(1),
-        new Float32Array(0),
-        new Float32Array(9),
-        net.order,
-        Int32Array.of(0, 3),
-      ),
+      addon.denseTrainingSteps(...stepsArguments(net, { data })),
     ).toThrow('data has 54 elements, not whole rows of 5');
   });
 
   it('rejects batches that reach past the end of the order', () => {
     const net = adamNetwork();
+    const changes = {
+      stepTerms: new Float32Array(12),
+      batching: Int32Array.of(0, 4),
+    };
     expect(() =>
-      addon.denseTrainingSteps(
-        net.data,
-        net.points,
-        net.params,
-        net.first,
-        net.second,
-        net.fresh(),
-        net.fresh(),
-        net.fresh(),
-        net.shape(4),
-        net.activations,
-        net.settings(1),
-        new Float32Array(0),
-        new Float32Array(12),
-        net.order,
-        Int32Array.of(0, 4),
-      ),
+      addon.denseTrainingSteps(...stepsArguments(net, changes)),
     ).toThrow(
       '4 batches of 4 rows from position 0 reach past the end of order ' +
         '(11 entries)',

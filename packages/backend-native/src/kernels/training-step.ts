@@ -148,6 +148,23 @@ function checkCodes(attrs: DenseTrainingStepAttrs): void {
   }
 }
 
+/** The arguments both addon entries take between the batch and the terms. */
+function sharedArguments(step: StepArguments) {
+  return [
+    step.points,
+    step.params,
+    step.first,
+    step.second,
+    step.newParams,
+    step.newFirst,
+    step.newSecond,
+    step.shape,
+    step.activations,
+    step.settings,
+    step.target,
+  ] as const;
+}
+
 /** Wraps the updated parameters and moments as the kernel's outputs. */
 function updatedOutputs(
   backend: NativeKernelBackend,
@@ -176,17 +193,7 @@ function denseTrainingStep(args: KernelArguments): TensorInfo[] {
   const terms = new Float64Array(2);
   const loss = backend.addon.denseTrainingStep(
     floatValues(backend, x),
-    step.points,
-    step.params,
-    step.first,
-    step.second,
-    step.newParams,
-    step.newFirst,
-    step.newSecond,
-    step.shape,
-    step.activations,
-    step.settings,
-    step.target,
+    ...sharedArguments(step),
     terms,
   );
   return [
@@ -217,17 +224,7 @@ function denseTrainingSteps(args: KernelArguments): TensorInfo[] {
   const stored = backend.data.get(order.dataId).values;
   const ran = backend.addon.denseTrainingSteps(
     floatValues(backend, inputs['data']!),
-    step.points,
-    step.params,
-    step.first,
-    step.second,
-    step.newParams,
-    step.newFirst,
-    step.newSecond,
-    step.shape,
-    step.activations,
-    step.settings,
-    step.target,
+    ...sharedArguments(step),
     stepTerms,
     stored instanceof Int32Array
       ? stored

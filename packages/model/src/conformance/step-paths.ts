@@ -78,6 +78,37 @@ const vertex3 = [
   [-1, -1, 1],
 ];
 
+/**
+ * The network, objective and optimizer of a step case: 5 inputs mapped to
+ * the 3 vertex representatives, with seeded initial weights.
+ */
+function caseSetup(stepCase: StepCase) {
+  const weights = initialiseNetwork(
+    {
+      inputSize: 5,
+      hiddenSizes: stepCase.hiddenSizes,
+      outputSize: 3,
+      hiddenActivation: stepCase.hiddenActivation,
+      outputActivation: 'linear',
+    },
+    new Random(8),
+  );
+  const representatives = representativeTensors(vertex3);
+  const context: ObjectiveContext = {
+    options: {
+      loss: stepCase.loss,
+      lambda: 2,
+      varianceEpsilon: 1e-8,
+      l2: stepCase.l2 ?? 0,
+    },
+    representatives,
+    deviationTarget: stepCase.deviationTarget,
+  };
+  const optimizer = () =>
+    stepCase.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.05);
+  return { weights, representatives, context, optimizer };
+}
+
 /** Runs `steps` steps through `step` and returns each batch's outcome. */
 async function runSteps(
   steps: number,
@@ -123,29 +154,7 @@ export async function checkStepPaths(
       ),
     ),
   );
-  const weights = initialiseNetwork(
-    {
-      inputSize: 5,
-      hiddenSizes: stepCase.hiddenSizes,
-      outputSize: 3,
-      hiddenActivation: stepCase.hiddenActivation,
-      outputActivation: 'linear',
-    },
-    new Random(8),
-  );
-  const representatives = representativeTensors(vertex3);
-  const context: ObjectiveContext = {
-    options: {
-      loss: stepCase.loss,
-      lambda: 2,
-      varianceEpsilon: 1e-8,
-      l2: stepCase.l2 ?? 0,
-    },
-    representatives,
-    deviationTarget: stepCase.deviationTarget,
-  };
-  const optimizer = () =>
-    stepCase.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.05);
+  const { weights, representatives, context, optimizer } = caseSetup(stepCase);
 
   const graphNetwork = new NetworkVariables(weights);
   const graphOptimizer = optimizer();
@@ -221,29 +230,7 @@ export async function checkBatchRuns(stepCase: StepCase): Promise<void> {
   );
   const order = random.permutation(rows);
   const orderTensor = tf.tensor1d(order, 'int32');
-  const weights = initialiseNetwork(
-    {
-      inputSize: 5,
-      hiddenSizes: stepCase.hiddenSizes,
-      outputSize: 3,
-      hiddenActivation: stepCase.hiddenActivation,
-      outputActivation: 'linear',
-    },
-    new Random(8),
-  );
-  const representatives = representativeTensors(vertex3);
-  const context: ObjectiveContext = {
-    options: {
-      loss: stepCase.loss,
-      lambda: 2,
-      varianceEpsilon: 1e-8,
-      l2: stepCase.l2 ?? 0,
-    },
-    representatives,
-    deviationTarget: stepCase.deviationTarget,
-  };
-  const optimizer = () =>
-    stepCase.optimizer === 'adam' ? tf.train.adam(0.01) : tf.train.sgd(0.05);
+  const { weights, representatives, context, optimizer } = caseSetup(stepCase);
   const trained = async (
     train: (runner: StepRunner) => Promise<StepOutcome[]>,
   ) => {
