@@ -131,7 +131,15 @@ describe('parallel runs', () => {
   it('report a worker start failure', async () => {
     const model = new FixedRepresentativeClustering(options);
     const missing = new URL('./fixtures/missing.mjs', import.meta.url);
-    const fit = model.fit(blobs(1), { workers: 2, backendModule: missing });
+    // This thread blocks in its first epoch, so the failure arrives before
+    // it could train every run itself.
+    const fit = model.fit(blobs(1), {
+      workers: 2,
+      backendModule: missing,
+      onEpochEnd: (entry) => {
+        if (entry.run === 0 && entry.epoch === 0) holdThread();
+      },
+    });
     await expect(fit).rejects.toThrow(/missing\.mjs/);
   });
 });
@@ -191,6 +199,34 @@ describe('RunWorkerPool', () => {
       const others = progress.filter((entry) => entry.run !== 0);
       expect(others).toHaveLength((options.nRuns - 1) * options.epochs);
       for (const entry of others) expect(entry.elapsedMs).toBeLessThan(2000);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('ends a fit whose thread never starts its backend', async () => {
+    const sequential = await fitWith(1);
+    const hanging = new URL('./fixtures/hanging-backends.mjs', import.meta.url);
+    const pool = await startPool(hanging);
+    try {
+      const result = await fitWith(2, [], undefined, false, pool);
+      expect(result.runLabels).toEqual(sequential.runLabels);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('names a backend start that never settles', async () => {
+    const unsettled = new URL(
+      './fixtures/unsettled-backends.mjs',
+      import.meta.url,
+    );
+    const pool = await startPool(unsettled);
+    try {
+      await expect(pool.ready()).rejects.toThrow(
+        "a run worker thread exited with code 13 because its backend's " +
+          'start never settled',
+      );
     } finally {
       await pool.close();
     }

@@ -68,6 +68,11 @@ interface ThreadFit {
  * In a fit, the calling thread and the pool's threads claim runs in run
  * order from a counter in shared memory, so no thread waits for another
  * to hand it work. Each thread labels the data with the runs it trained.
+ * A fit goes to every thread at once and a thread takes it when its
+ * backend is up; a thread that has not yet sent its end when every run has an
+ * outcome holds no run, so the fit ends without it. A start failure that
+ * arrives during a fit fails it; one that arrives later fails the pool's
+ * next `ready` or fit.
  * An idle pool does not keep Node.js running; `close` ends its threads.
  * Node.js only: the pool loads `node:worker_threads` when it starts.
  */
@@ -259,7 +264,11 @@ function startThread(worker: Worker): PoolThread {
     };
     worker.on('error', lose);
     worker.on('exit', (code) => {
-      lose(new Error(`a run worker thread exited with code ${code}`));
+      // Node.js exits with 13 when a module's top-level await never
+      // settles, as the thread's backend start then does.
+      const reason =
+        code === 13 ? " because its backend's start never settled" : '';
+      lose(new Error(`a run worker thread exited with code ${code}${reason}`));
     });
   });
   // A start failure is reported by the fit that needs the thread.
@@ -280,6 +289,9 @@ class PoolFit {
   private failure: Error | undefined;
   /** Runs started before the fit stopped; undefined while it runs. */
   private started: number | undefined;
+  /** Resolves once every run the fit started has an outcome. */
+  private readonly complete: Promise<void>;
+  private markComplete: () => void = () => {};
 
   /** The fit's context, with the data in memory every thread shares. */
   private readonly context: TrainingContext;
@@ -291,6 +303,7 @@ class PoolFit {
     private readonly seeds: readonly number[],
   ) {
     this.claims = RunClaims.create(seeds.length);
+    this.complete = new Promise((resolve) => (this.markComplete = resolve));
     // This thread trains on the shared copy as well, so the threads read
     // one copy of the data, not two. On USPS with 2 threads the fit took
     // 0.51-0.54 s that way and 0.56 s with two copies.
@@ -313,10 +326,13 @@ class PoolFit {
     signal?.addEventListener('abort', abort, { once: true });
     try {
       const setup = this.setup();
-      await Promise.all([
-        ownRuns,
-        ...threads.map((thread) => this.follow(thread, setup)),
-      ]);
+      const followed = Promise.all(
+        threads.map((thread) => this.follow(thread, setup)),
+      );
+      // Once every run has an outcome, a thread that has not answered
+      // holds no run: it has not started, and would claim none. Waiting
+      // for it would hang the fit on a backend whose start never ends.
+      await Promise.all([ownRuns, Promise.race([followed, this.complete])]);
     } finally {
       signal?.removeEventListener('abort', abort);
     }
@@ -397,6 +413,16 @@ class PoolFit {
   private record(run: number, outcome: RunOutcome, labels: Int32Array): void {
     this.outcomes[run] = outcome;
     this.labels[run] = labels;
+    this.checkComplete();
+  }
+
+  /** Resolves `complete` when every run started has an outcome. */
+  private checkComplete(): void {
+    const count = this.started ?? this.seeds.length;
+    for (let run = 0; run < count; run++) {
+      if (this.outcomes[run] === undefined) return;
+    }
+    this.markComplete();
   }
 
   private fail(error: Error): void {
@@ -411,6 +437,7 @@ class PoolFit {
   private stop(): void {
     if (this.started !== undefined) return;
     this.started = this.claims.stop();
+    this.checkComplete();
     this.controller.abort();
     for (const thread of this.threads) {
       if (thread.lost === undefined) {
