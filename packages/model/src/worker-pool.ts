@@ -69,7 +69,7 @@ interface ThreadFit {
  * order from a counter in shared memory, so no thread waits for another
  * to hand it work. Each thread labels the data with the runs it trained.
  * A fit goes to every thread at once and a thread takes it when its
- * backend is up; a thread that has not yet sent its end when every run has an
+ * backend is up. A thread that has not yet ended when every run has an
  * outcome holds no run, so the fit ends without it. A start failure that
  * arrives during a fit fails it; one that arrives later fails the pool's
  * next `ready` or fit.
