@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -554,6 +561,60 @@ describe('fixclust run input errors', () => {
       expect(status).toBe(2);
       expect(output.stderr.join('\n')).toContain('missing.csv');
       expect(await readdir(parent)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('removes new folders shared by --out and --report', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'fixclust-out-'));
+    try {
+      const shared = join(parent, 'shared');
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--data',
+          join(parent, 'missing.csv'),
+          '--out',
+          join(shared, 'out'),
+          '--report',
+          join(shared, 'out', 'report'),
+        ],
+        captureOutput(),
+      );
+      expect(status).toBe(2);
+      expect(await readdir(parent)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('never removes a folder reached through ..', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'fixclust-out-'));
+    try {
+      await mkdir(join(parent, 'work'));
+      await mkdir(join(parent, 'existing'));
+      // Spelled out, since path.join would resolve the `..` parts.
+      const out = [parent, 'work', 'new', '..', '..', 'existing', 'out'].join(
+        sep,
+      );
+      const status = await main(
+        [
+          'node',
+          'fixclust',
+          'run',
+          '--data',
+          join(parent, 'x.csv'),
+          '--out',
+          out,
+        ],
+        captureOutput(),
+      );
+      expect(status).toBe(2);
+      // The existing folder stays; so do the folders the path made.
+      expect(await readdir(join(parent, 'existing'))).toEqual(['out']);
     } finally {
       await rm(parent, { recursive: true, force: true });
     }

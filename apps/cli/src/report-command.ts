@@ -99,13 +99,13 @@ export async function writeRunReport(
 /**
  * Creates the `--report` folder and checks that files can be written
  * there, so a bad folder fails before training instead of after it.
- * Returns the first folder it created, or undefined when it existed.
+ * Returns the folders it created, as `prepareWritableFolder` does.
  *
  * @throws InvalidParameterError naming the folder and the reason.
  */
 export async function prepareReportFolder(
   directory: string,
-): Promise<string | undefined> {
+): Promise<string[]> {
   return prepareWritableFolder(directory, 'report');
 }
 

@@ -74,20 +74,21 @@ export async function runCommand(
   if (execution.stream !== undefined) checkStreamRun(run, execution);
   const requested = resolveWorkers(execution.workers);
   const workers = execution.stream === undefined ? requested : 1;
-  const out = destination.out;
   const createdOut =
-    out === undefined ? undefined : await prepareOutputFolder(out);
-  const report = execution.report;
-  let createdReport: string | undefined;
+    destination.out === undefined
+      ? []
+      : await prepareOutputFolder(destination.out);
+  let createdReport: string[] = [];
   try {
-    if (report !== undefined) {
-      createdReport = await prepareReportFolder(report);
+    if (execution.report !== undefined) {
+      createdReport = await prepareReportFolder(execution.report);
     }
     return await loadAndRun(run, output, execution, { startTime, workers });
   } catch (error) {
-    // A run that fails before writing anything leaves no empty folders.
-    if (out !== undefined) await removeEmptyFolders(out, createdOut);
-    if (report !== undefined) await removeEmptyFolders(report, createdReport);
+    // A run that fails before writing anything leaves no empty folders:
+    // the report's first, since they may be inside the output folder.
+    await removeEmptyFolders(createdReport);
+    await removeEmptyFolders(createdOut);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
-import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, sep } from 'node:path';
 
 import {
   InvalidParameterError,
@@ -110,35 +110,42 @@ export function effectiveSettings(
 /**
  * Creates the output folder and checks that files can be written there, so
  * a bad `--out` fails before training instead of after it. Returns the
- * first folder it created, or undefined when the folder existed.
+ * folders it created, as {@link prepareWritableFolder} does.
  *
  * @throws InvalidParameterError naming the folder and the reason.
  */
 export async function prepareOutputFolder(
   directory: string,
-): Promise<string | undefined> {
+): Promise<string[]> {
   return prepareWritableFolder(directory, 'out');
 }
 
 /**
  * Creates the folder of the flag `--${option}` and checks that files can
  * be written there, so a bad folder fails before training. Returns the
- * first folder it created, as `mkdir -p` would, or undefined when the
- * folder existed; {@link removeEmptyFolders} takes it back.
+ * folders it created, outermost first, for {@link removeEmptyFolders}.
+ * The list is empty when the folder existed, and when the path has a `..`
+ * part: which folders such a path creates depends on the links it
+ * passes, so none of them is ever removed. A failed check removes the
+ * folders it made.
  *
  * @throws InvalidParameterError naming the flag, the folder and the reason.
  */
 export async function prepareWritableFolder(
   directory: string,
   option: string,
-): Promise<string | undefined> {
-  const probe = join(directory, `.fixclust-write-check-${process.pid}`);
+): Promise<string[]> {
+  const created = await missingFolders(directory);
+  // Joined as written, not with path.join, which would resolve `..`
+  // without following links as mkdir does.
+  const probe = `${directory.endsWith(sep) ? directory : directory + sep}${PROBE}-${process.pid}`;
   try {
-    const created = await mkdir(directory, { recursive: true });
+    await mkdir(directory, { recursive: true });
     await writeFile(probe, '');
     await rm(probe);
     return created;
   } catch (error) {
+    await removeEmptyFolders(created);
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InvalidParameterError(
       option,
@@ -150,26 +157,44 @@ export async function prepareWritableFolder(
   }
 }
 
+/** Name of the file that checks a folder is writable. */
+const PROBE = '.fixclust-write-check';
+
 /**
- * Removes `directory` and its parents up to `created`, the first folder
- * that {@link prepareWritableFolder} made, as long as each is empty, so a
- * command that fails before writing anything leaves no empty folder. Does
- * nothing when `created` is undefined, and stops at the first folder that
- * is not empty.
+ * Lists the folders of `directory`, outermost first, that do not exist
+ * yet; empty for a path with a `..` part.
+ */
+async function missingFolders(directory: string): Promise<string[]> {
+  if (directory.split(sep).includes('..')) return [];
+  const missing: string[] = [];
+  for (let folder = normalize(directory); ; folder = dirname(folder)) {
+    try {
+      // lstat: a link, even a broken one, is an existing entry.
+      await lstat(folder);
+      break;
+    } catch {
+      missing.unshift(folder);
+    }
+    if (dirname(folder) === folder) break;
+  }
+  return missing;
+}
+
+/**
+ * Removes `folders`, which {@link prepareWritableFolder} created, deepest
+ * first, as long as each is empty, so that a command that fails before
+ * writing anything leaves no empty folder. Stops at the first folder that
+ * is not empty, since the ones above it are not either.
  */
 export async function removeEmptyFolders(
-  directory: string,
-  created: string | undefined,
+  folders: readonly string[],
 ): Promise<void> {
-  if (created === undefined) return;
-  const top = resolve(created);
-  for (let folder = resolve(directory); ; folder = dirname(folder)) {
+  for (const folder of [...folders].reverse()) {
     try {
       await rmdir(folder);
     } catch {
       return;
     }
-    if (folder === top || dirname(folder) === folder) return;
   }
 }
 
