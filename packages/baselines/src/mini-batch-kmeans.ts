@@ -41,8 +41,9 @@ export interface MiniBatchKMeansOptions {
    */
   seed?: number;
   /**
-   * Stops the work after the current batch, or the current block of the
-   * final labelling pass, and rejects with the signal's reason.
+   * Stops the work after the current row read of the initialisation, the
+   * current batch, or the current block of the final labelling pass, and
+   * rejects with the signal's reason.
    */
   signal?: AbortSignal | undefined;
   /** Called after each epoch with its mean inertia. */
@@ -125,12 +126,13 @@ export async function miniBatchKMeans(
   const { signal, onEpochEnd } = options;
   signal?.throwIfAborted();
   const random = new Random(settings.seed);
-  const centres = await initialCentres(dataset, settings, random);
+  const centres = await initialCentres(dataset, settings, random, signal);
   const counts = new Float64Array(settings.nClusters);
   const epochInertias: number[] = [];
   let nSteps = 0;
 
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    signal?.throwIfAborted();
     let sum = 0;
     for await (const batch of streamBatches(dataset, {
       batchSize: settings.batchSize,
@@ -215,12 +217,14 @@ async function initialCentres(
   dataset: StreamingDataset,
   settings: Settings,
   random: Random,
+  signal: AbortSignal | undefined,
 ): Promise<Float64Array> {
   const width = dataset.nFeatures;
   const rows = sampleRows(dataset.nSamples, settings.initSize, random);
   const sample = new Float64Array(rows.length * width);
   const buffer = new Float32Array(width);
   for (let i = 0; i < rows.length; i++) {
+    signal?.throwIfAborted();
     sample.set(await dataset.readRows(rows[i]!, 1, buffer), i * width);
   }
 

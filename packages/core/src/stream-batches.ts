@@ -187,23 +187,31 @@ async function* readShuffleGroups(
   // Two arrays take turns: one contains the group in use while the next
   // group is read into the other, so an epoch allocates no others.
   const buffers: (Float32Array | undefined)[] = [undefined, undefined];
+  // Set when the consumer stops, so the group being read ahead reads no
+  // further block.
+  const reading = { stopped: false };
   let turn = 0;
-  let next = readNextGroup(dataset, groups, options, buffers, turn);
-  while (true) {
-    const current = await next;
-    if (current === undefined) return;
-    turn = 1 - turn;
-    next = readNextGroup(dataset, groups, options, buffers, turn);
-    // A consumer that stops early never awaits `next`; marking its failure
-    // as handled keeps it from becoming an unhandled rejection.
-    next.catch(() => undefined);
-    yield current;
+  let next = readNextGroup(dataset, groups, options, buffers, turn, reading);
+  try {
+    while (true) {
+      const current = await next;
+      if (current === undefined) return;
+      turn = 1 - turn;
+      next = readNextGroup(dataset, groups, options, buffers, turn, reading);
+      // A consumer that stops early never awaits `next`; marking its
+      // failure as handled keeps it from becoming an unhandled rejection.
+      next.catch(() => undefined);
+      yield current;
+    }
+  } finally {
+    reading.stopped = true;
   }
 }
 
 /**
  * Reads the blocks of the next group into `buffers[turn]`, replacing it
- * when it is too small, and maps the group's rows into them.
+ * when it is too small, and maps the group's rows into them. Returns
+ * undefined at the end of the epoch, or once `reading.stopped` is set.
  */
 async function readNextGroup(
   dataset: StreamingDataset,
@@ -211,6 +219,7 @@ async function readNextGroup(
   options: StreamOrderOptions,
   buffers: (Float32Array | undefined)[],
   turn: number,
+  reading: { stopped: boolean },
 ): Promise<ReadGroup | undefined> {
   const step = groups.next();
   if (step.done === true) return undefined;
@@ -228,6 +237,7 @@ async function readNextGroup(
   const offsets = new Map<number, number>();
   let filled = 0;
   for (const block of blocks) {
+    if (reading.stopped) return undefined;
     const start = block * blockSize;
     const count = Math.min(blockSize, dataset.nSamples - start);
     await dataset.readRows(start, count, x.subarray(filled * width));

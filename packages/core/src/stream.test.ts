@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import { InvalidDataError, InvalidParameterError } from './errors.js';
 import { Random } from './random.js';
-import { arrayStream, isStreamingDataset } from './stream.js';
+import {
+  arrayStream,
+  isStreamingDataset,
+  type StreamingDataset,
+} from './stream.js';
 import {
   blockRowPermutation,
   shuffleGroups,
@@ -133,6 +137,35 @@ describe('streamBatches', () => {
       const row = batch!.x[i * nFeatures]!;
       expect(batch!.x[i * nFeatures + 2]).toBe(row + 2);
     }
+  });
+
+  it('stops reading ahead once the consumer stops', async () => {
+    const stream = arrayStream(
+      { x: indexedMatrix(40, 2), nSamples: 40, nFeatures: 2 },
+      2,
+    );
+    let reads = 0;
+    const slow: StreamingDataset = {
+      ...stream,
+      readRows: async (start, count, into) => {
+        reads += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return stream.readRows(start, count, into);
+      },
+    };
+    // Groups of 4 blocks of 2 rows: the first group is 4 reads, and the
+    // second is read while the first is used.
+    const batches = streamBatches(slow, {
+      batchSize: 4,
+      blocksPerShuffle: 4,
+      random: new Random(3),
+    });
+    for await (const _ of batches) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first group, and at most the one block of the next group that
+    // was being read when the consumer stopped.
+    expect(reads).toBeGreaterThanOrEqual(4);
+    expect(reads).toBeLessThanOrEqual(5);
   });
 
   it('rejects an invalid batch size', async () => {
