@@ -2,6 +2,7 @@ import { cpuBackend } from '@fixclust/backend-cpu';
 import { wasmBackend } from '@fixclust/backend-wasm';
 import { Random, type CsrMatrix } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { assertValidMatrix, forEachChunk, type DataMatrix } from './data.js';
@@ -116,11 +117,18 @@ describe('assertValidMatrix', () => {
   it.each([
     ['a Float64Array', new Float64Array(6), 'Float64Array'],
     ['a plain array', [1, 2, 3, 4, 5, 6], 'Array'],
+    ['a string', 'abc', 'string "abc"'],
+    [
+      'a Float32Array of another realm',
+      runInNewContext('new Float32Array(6)'),
+      'a Float32Array of another realm',
+    ],
   ])('rejects %s as dense data', (_, x, kind) => {
     const data = { x, nSamples: 3, nFeatures: 2 } as unknown as DataMatrix;
     expect(() => assertValidMatrix(data)).toThrow(
-      `dense data must be a Float32Array, got ${kind}; convert it with ` +
-        'Float32Array.from(x)',
+      `dense data must be a Float32Array of this realm, got ${kind}; copy ` +
+        'a flat array of numbers with Float32Array.from(x), rows with ' +
+        'Float32Array.from(rows.flat())',
     );
   });
 });

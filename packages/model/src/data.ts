@@ -34,10 +34,10 @@ export interface DataMatrix {
 export function assertValidMatrix(data: DataMatrix): void {
   if (!isCsrMatrix(data.x)) {
     if (!(data.x instanceof Float32Array)) {
-      const kind = describeValues(data.x);
       throw new InvalidDataError(
-        `dense data must be a Float32Array, got ${kind}; convert it with ` +
-          `Float32Array.from(x)`,
+        `dense data must be a Float32Array of this realm, got ` +
+          `${describeValues(data.x)}; copy a flat array of numbers with ` +
+          `Float32Array.from(x), rows with Float32Array.from(rows.flat())`,
       );
     }
     assertValidData(data.x, data.nSamples, data.nFeatures);
@@ -55,8 +55,13 @@ export function assertValidMatrix(data: DataMatrix): void {
 
 /** Names the kind of a value passed as data, for messages. */
 function describeValues(values: unknown): string {
-  if (values === null || typeof values !== 'object') return String(values);
-  return values.constructor?.name ?? 'an object';
+  if (values === null || typeof values !== 'object') {
+    return `${typeof values} ${JSON.stringify(values) ?? String(values)}`;
+  }
+  const name = values.constructor?.name ?? 'an object';
+  // The same name as this realm's class: made in another realm, such as a
+  // vm context, which tfjs's own checks do not accept either.
+  return name === 'Float32Array' ? 'a Float32Array of another realm' : name;
 }
 
 /**
