@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   mkdir,
   mkdtemp,
@@ -641,6 +641,19 @@ describe('fixclust run input errors', () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+
+  it('ends quietly when its reader closes the pipe', async () => {
+    const child = spawn(process.execPath, [binary, 'run', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader is gone before the help is written.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints no stack trace without --debug', async () => {
