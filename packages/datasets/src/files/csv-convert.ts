@@ -10,12 +10,7 @@ import { CsvError, parse } from 'csv-parse';
 
 import { fileError } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
-import {
-  DETECTED_DELIMITERS,
-  LINE_BREAKS,
-  detectDelimiter,
-  sampleLines,
-} from './csv-dialect.js';
+import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
 import { checkCsvOptions, type CsvOptions } from './csv-options.js';
 import {
   describeField,
@@ -78,13 +73,7 @@ export async function convertCsvToNpy(
 ): Promise<CsvConversion> {
   const checked = checkCsvOptions(options);
   const sample = await readSample(csvPath);
-  const separator = checked.decimalSeparator;
-  const candidates = DETECTED_DELIMITERS.filter((char) => char !== separator);
-  const delimiter =
-    checked.delimiter ??
-    detectDelimiter(sampleLines(sample), candidates) ??
-    candidates[candidates.length - 1] ??
-    ',';
+  const delimiter = chooseDelimiter(sample, csvPath, checked);
 
   const rows = new CsvRowSink(csvPath, checked);
   const input = createReadStream(csvPath);

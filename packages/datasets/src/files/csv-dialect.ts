@@ -1,4 +1,8 @@
+import { InvalidDataError } from '@fixclust/core';
 import { parse } from 'csv-parse/sync';
+
+import type { CheckedCsvOptions } from './csv-options.js';
+import { formatPosition, positionAt } from './text-position.js';
 
 /**
  * Line breaks that end a record: the same as editors count, so error
@@ -109,4 +113,56 @@ function fieldCounts(sample: string, delimiter: string): number[] | undefined {
     // sample, gives no evidence about this delimiter.
     return undefined;
   }
+}
+
+/**
+ * Returns the given or detected delimiter of a CSV file from `text`, the
+ * whole file or its start: both readers choose it this way.
+ *
+ * @throws InvalidDataError when every sampled line parses to one column but
+ *   contains another likely delimiter.
+ */
+export function chooseDelimiter(
+  text: string,
+  path: string,
+  options: Pick<CheckedCsvOptions, 'delimiter' | 'decimalSeparator'>,
+): string {
+  const sample = sampleLines(text);
+  const separator = options.decimalSeparator;
+  const candidates = DETECTED_DELIMITERS.filter((char) => char !== separator);
+  const delimiter =
+    options.delimiter ??
+    detectDelimiter(sample, candidates) ??
+    candidates[candidates.length - 1] ??
+    ',';
+
+  const ignored = separator === ',' ? [','] : [];
+  const suspect = findSuspectDelimiter(sample, delimiter, ignored);
+  if (suspect === undefined) return delimiter;
+
+  const tried =
+    options.delimiter === undefined
+      ? `with every delimiter tried (${candidates.map(nameChar).join(', ')})`
+      : `with delimiter ${nameChar(delimiter)}`;
+  const position = formatPosition(
+    path,
+    positionAt(text, text.indexOf(suspect)),
+  );
+  throw new InvalidDataError(
+    `${position}: every line of ${path} parses to a single column ${tried}, ` +
+      `but each line contains ${withArticle(nameChar(suspect))}; pass ` +
+      `delimiter: ${JSON.stringify(suspect)} if that separates the columns`,
+    { path },
+  );
+}
+
+/** Names a delimiter character for messages, such as `';'` or `tab`. */
+function nameChar(char: string): string {
+  if (char === '\t') return 'tab';
+  if (char === ' ') return 'space';
+  return `'${char}'`;
+}
+
+function withArticle(name: string): string {
+  return name === 'tab' || name === 'space' ? `a ${name}` : name;
 }

@@ -248,10 +248,12 @@ describe('openCsvStream', () => {
     ['a value beyond float32', 'a,b\n1,1e39\n', ','],
     ['a header read as data', '1,b\n2,3\n', ','],
     ['an empty label', 'a,b,c\n1,2,\n', ','],
+    ['a comma file read with ;', 'a,b\n1,2\n3,4\n', ';'],
+    ['a file split by |', 'a|b|c\n1|2|3\n4|5|6\n', undefined],
   ])('describes %s as parseCsv does', async (_, text, delimiter) => {
     const path = await writeCsv('cells.csv', text);
     const options = {
-      delimiter,
+      ...(delimiter === undefined ? {} : { delimiter }),
       ...(text.startsWith('a,b,c') ? { labelColumn: 3 } : {}),
     };
     const streamed = await catchError(() =>

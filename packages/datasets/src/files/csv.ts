@@ -3,20 +3,9 @@ import { CsvError, parse } from 'csv-parse/sync';
 
 import { readDataFile } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
-import {
-  DETECTED_DELIMITERS,
-  LINE_BREAKS,
-  detectDelimiter,
-  findSuspectDelimiter,
-  sampleLines,
-} from './csv-dialect.js';
-import {
-  checkCsvOptions,
-  type CheckedCsvOptions,
-  type CsvOptions,
-} from './csv-options.js';
+import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
+import { checkCsvOptions, type CsvOptions } from './csv-options.js';
 import { CsvTable } from './csv-table.js';
-import { formatPosition, positionAt } from './text-position.js';
 import { datasetNameFromPath, type UserDataset } from './user-dataset.js';
 
 /**
@@ -101,57 +90,6 @@ export function parseCsv(
     dataset.classNames = classNames;
   }
   return dataset;
-}
-
-/**
- * Returns the given or detected delimiter.
- *
- * @throws InvalidDataError when every sampled line parses to one column but
- *   contains another likely delimiter.
- */
-function chooseDelimiter(
-  text: string,
-  path: string,
-  options: CheckedCsvOptions,
-): string {
-  const sample = sampleLines(text);
-  const separator = options.decimalSeparator;
-  const candidates = DETECTED_DELIMITERS.filter((char) => char !== separator);
-  const delimiter =
-    options.delimiter ??
-    detectDelimiter(sample, candidates) ??
-    candidates[candidates.length - 1] ??
-    ',';
-
-  const ignored = separator === ',' ? [','] : [];
-  const suspect = findSuspectDelimiter(sample, delimiter, ignored);
-  if (suspect === undefined) return delimiter;
-
-  const tried =
-    options.delimiter === undefined
-      ? `with every delimiter tried (${candidates.map(nameChar).join(', ')})`
-      : `with delimiter ${nameChar(delimiter)}`;
-  const position = formatPosition(
-    path,
-    positionAt(text, text.indexOf(suspect)),
-  );
-  throw new InvalidDataError(
-    `${position}: every line of ${path} parses to a single column ${tried}, ` +
-      `but each line contains ${withArticle(nameChar(suspect))}; pass ` +
-      `delimiter: ${JSON.stringify(suspect)} if that separates the columns`,
-    { path },
-  );
-}
-
-/** Names a delimiter character for messages, such as `';'` or `tab`. */
-function nameChar(char: string): string {
-  if (char === '\t') return 'tab';
-  if (char === ' ') return 'space';
-  return `'${char}'`;
-}
-
-function withArticle(name: string): string {
-  return name === 'tab' || name === 'space' ? `a ${name}` : name;
 }
 
 /** Feeds every record of `text` to `table`, one at a time. */
