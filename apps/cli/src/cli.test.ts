@@ -656,6 +656,34 @@ describe('fixclust run input errors', () => {
     expect(code).toBe(0);
   });
 
+  it('reads decimal commas with --decimal-separator', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'fixclust-csv-'));
+    try {
+      const file = join(parent, 'commas.csv');
+      const rows = Array.from(
+        { length: 12 },
+        (_, i) => `${i % 2},${i};${i % 3};${(i * 7) % 5},5`,
+      );
+      await writeFile(file, `a;b;c\n${rows.join('\n')}\n`);
+      const base = ['node', 'fixclust', 'run', '--dataset', file];
+      const fast = ['--clusters', '2', '--runs', '1', '--epochs', '1'];
+      const without = captureOutput();
+      expect(await main([...base, ...fast], without)).toBe(2);
+      expect(without.stderr.join('\n')).toContain(
+        "it looks like a decimal comma, so pass --decimal-separator ','",
+      );
+      const output = captureOutput();
+      const status = await main(
+        [...base, ...fast, '--decimal-separator', ',', '--quiet'],
+        output,
+      );
+      expect(output.stderr.join('\n')).not.toContain('fixclust:');
+      expect(status).toBe(0);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('prints no stack trace without --debug', async () => {
     const output = captureOutput();
     await main(['node', 'fixclust', 'run', '--clusters', '0'], output);

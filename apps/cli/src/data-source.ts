@@ -29,6 +29,8 @@ export interface DataSourceOptions {
   limit?: number;
   /** CSV field delimiter. */
   delimiter?: string;
+  /** Decimal separator of the CSV numbers: '.' (default) or ','. */
+  decimalSeparator?: '.' | ',';
   /** CSV header: true, false, or undefined to detect. */
   header?: boolean;
   /** CSV label column, by name or 1-based index. */
@@ -83,7 +85,13 @@ async function loadNamed(
   options: DataSourceOptions,
   output: Output,
 ): Promise<LoadedData> {
-  const fileOptions = ['delimiter', 'header', 'labelColumn', 'labels'] as const;
+  const fileOptions = [
+    'delimiter',
+    'decimalSeparator',
+    'header',
+    'labelColumn',
+    'labels',
+  ] as const;
   for (const option of fileOptions) {
     if (options[option] !== undefined) {
       throw new InvalidParameterError(
@@ -133,6 +141,9 @@ export function userFileOptions(options: DataSourceOptions) {
     ...(options.delimiter === undefined
       ? {}
       : { delimiter: options.delimiter }),
+    ...(options.decimalSeparator === undefined
+      ? {}
+      : { decimalSeparator: options.decimalSeparator }),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(labelColumn === undefined ? {} : { labelColumn }),
     ...(options.labels === undefined ? {} : { labelsPath: options.labels }),

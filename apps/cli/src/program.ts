@@ -192,6 +192,10 @@ function buildProgram(
       )
       .option('--data <path>', 'file or folder of a named data set')
       .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
+      .option(
+        '--decimal-separator <char>',
+        "decimal separator of the CSV numbers, '.' or ',' (default: '.')",
+      )
       .option('--header', 'the CSV file has a header row (default: detected)')
       .option('--no-header', 'the CSV file has no header row')
       .option(
@@ -254,7 +258,27 @@ const PARAMETER_FLAGS: Record<string, string> = {
   blocksPerShuffle: '--blocks-per-shuffle',
   labelsPath: '--labels',
   labelColumn: '--label-column',
+  decimalSeparator: '--decimal-separator',
+  delimiter: '--delimiter',
 };
+
+/**
+ * The CSV readers' advice names their options; on the command line the
+ * same settings are flags.
+ */
+const OPTION_ADVICE: readonly [RegExp, string][] = [
+  [/pass decimalSeparator: ('[^']*')/g, 'pass --decimal-separator $1'],
+  [/pass header: true/g, 'pass --header'],
+  [/pass delimiter: ("[^"]*")/g, 'pass --delimiter $1'],
+];
+
+/** Rewrites a library message's advice in terms of fixclust's flags. */
+function inFlags(message: string): string {
+  return OPTION_ADVICE.reduce(
+    (text, [pattern, flag]) => text.replace(pattern, flag),
+    message,
+  );
+}
 
 /**
  * Names the flag behind a library parameter error, when there is one and
@@ -282,7 +306,7 @@ function reportError(error: unknown, output: Output, debug: boolean): number {
     return error.exitCode === 0 ? 0 : USAGE_ERROR;
   }
   if (FixclustError.isInstance(error)) {
-    output.error(`fixclust: ${error.message}${flagHint(error)}`);
+    output.error(`fixclust: ${inFlags(error.message)}${flagHint(error)}`);
     if (debug && error.stack !== undefined) output.error(error.stack);
     const isInputError =
       error.name === 'InvalidParameterError' ||

@@ -121,6 +121,10 @@ export function addRunCommand(
       parseInteger,
     )
     .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
+    .option(
+      '--decimal-separator <char>',
+      "decimal separator of the CSV numbers, '.' or ',' (default: '.')",
+    )
     .option('--header', 'the CSV file has a header row (default: detected)')
     .option('--no-header', 'the CSV file has no header row')
     .option(

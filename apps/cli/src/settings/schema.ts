@@ -66,6 +66,8 @@ const dataSchema = z.strictObject({
   limit: count(1).optional(),
   /** CSV field delimiter. */
   delimiter: z.string().min(1).optional(),
+  /** Decimal separator of the CSV numbers. */
+  decimalSeparator: z.enum(['.', ',']).optional(),
   /** Whether the CSV file has a header row. */
   header: z.boolean().optional(),
   /** CSV column of true classes, by name or 1-based index. */

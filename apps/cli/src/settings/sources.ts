@@ -30,6 +30,13 @@ export const SETTING_SOURCES: readonly SettingSource[] = [
   source('data', 'path', '--data', undefined, 'string'),
   source('data', 'limit', '--limit', 'FIXCLUST_LIMIT', 'integer'),
   source('data', 'delimiter', '--delimiter', undefined, 'string'),
+  source(
+    'data',
+    'decimalSeparator',
+    '--decimal-separator',
+    undefined,
+    'string',
+  ),
   source('data', 'header', '--header', undefined, 'boolean'),
   source('data', 'labelColumn', '--label-column', undefined, 'string'),
   source('data', 'labels', '--labels', undefined, 'string'),
