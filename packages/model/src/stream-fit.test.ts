@@ -207,7 +207,7 @@ describe('fit on a streaming dataset', () => {
       const error = await model.fit(stream).catch((e: unknown) => e);
       await stream.close();
       expect(error).toBeInstanceOf(InvalidDataError);
-      expect((error as Error).message).toContain('NaN at row 130, column 2');
+      expect((error as Error).message).toContain('NaN at index [130, 2]');
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

@@ -175,10 +175,40 @@ describe('openNpyStream', () => {
     const path = await writeFloat32('bad.npy', x, 4);
     const stream = await openNpyStream(path, { blockSize: 5 });
     await expect(stream.readRows(10, 5)).rejects.toThrow(
-      `NPY file ${path} contains NaN at row 13, column 2`,
+      `NPY file ${path} contains NaN at index [13, 2]; remove or impute ` +
+        `non-finite values, and rescale values beyond 3.4e38, before ` +
+        `clustering`,
     );
     await stream.close();
   });
+
+  it.each([false, true])(
+    'names a value beyond float32 as the full reader does (Fortran %s)',
+    async (fortranOrder) => {
+      const values = new Float64Array(6 * 2 * 3).fill(0.5);
+      // Sample 4, position [1, 2]: stored at 4 + 6 · (1 + 2 · 2) in
+      // Fortran order, at 4 · 6 + 1 · 3 + 2 in C order.
+      values[fortranOrder ? 4 + 6 * (1 + 2 * 2) : 4 * 6 + 3 + 2] = 1e300;
+      const path = await writeNpy(
+        'big.npy',
+        '<f8',
+        [6, 2, 3],
+        new Uint8Array(values.buffer),
+        fortranOrder,
+      );
+      const full = await catchError(() => loadNpyDataset(path));
+      const stream = await openNpyStream(path, { blockSize: 2 });
+      try {
+        const streamed = await catchError(() => stream.readRows(4, 2));
+        expect(streamed.message).toBe(full.message);
+        expect(streamed.message).toContain(
+          '1e+300, outside the float32 range at index [4, 1, 2]',
+        );
+      } finally {
+        await stream.close();
+      }
+    },
+  );
 
   it('rejects a truncated file', async () => {
     const path = await writeNpy('short.npy', '<f4', [4, 2], new Uint8Array(28));
@@ -243,7 +273,7 @@ describe('openNpyStream', () => {
     try {
       const error = await catchError(() => stream.readRows(0, 5));
       expect(error).toBeInstanceOf(InvalidDataError);
-      expect(error.message).toMatch(/row 3\b/);
+      expect(error.message).toContain('NaN at index [3, 1]');
     } finally {
       await stream.close();
     }

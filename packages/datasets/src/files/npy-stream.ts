@@ -1,7 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
 import {
-  assertFiniteRows,
   assertIntegerInRange,
   assertRowRange,
   DEFAULT_BLOCK_ROWS,
@@ -13,7 +12,7 @@ import { fileError } from '../files.js';
 import { elementReader, type NpyDtype } from './npy-dtype.js';
 import { readNpyFileHeader } from './npy-file-header.js';
 import type { NpyHeader } from './npy-header.js';
-import { badDataShape } from './npy.js';
+import { badDataShape, nonFiniteValue } from './npy.js';
 import { readNpyLabelsInBlocks } from './npy-stream-labels.js';
 import { datasetNameFromPath } from './user-dataset.js';
 
@@ -146,16 +145,47 @@ class NpyBlockReader implements NpyStream {
       await this.readExactly(raw, position);
       const read = elementReader(type);
       const view = new DataView(raw.buffer);
-      for (let i = 0; i < values.length; i++) values[i] = read(view, i);
+      for (let i = 0; i < values.length; i++) {
+        const value = read(view, i);
+        values[i] = value;
+        if (!Number.isFinite(values[i])) {
+          throw this.badValue(start * this.nFeatures + i, value);
+        }
+      }
     }
-    assertFiniteRows(
-      values,
-      this.nFeatures,
-      start,
-      `NPY file ${this.path}`,
-      this.path,
-    );
+    // Files read without conversion are checked here, after their read.
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        const row = start + Math.floor(i / this.nFeatures);
+        const feature = i % this.nFeatures;
+        throw this.badValue(this.storedIndex(row, feature), values[i]!);
+      }
+    }
     return values;
+  }
+
+  /**
+   * Index in the file's memory order of the element at `row` and
+   * `feature`, the row-major position within the sample.
+   */
+  private storedIndex(row: number, feature: number): number {
+    if (!this.header.fortranOrder) return row * this.nFeatures + feature;
+    const columns = (this.columnOrder ??= fortranColumns(this.header.shape));
+    return columns.indexOf(feature) * this.nSamples + row;
+  }
+
+  /**
+   * The error for `value`, stored at `storedIndex`, that is not finite or
+   * does not fit in float32: the same message as the full reader's.
+   */
+  private badValue(storedIndex: number, value: number): InvalidDataError {
+    return nonFiniteValue(
+      this.path,
+      this.header,
+      storedIndex,
+      value,
+      Float32Array,
+    );
   }
 
   /**
@@ -180,7 +210,12 @@ class NpyBlockReader implements NpyStream {
       await this.readExactly(raw, dataOffset + offset);
       const feature = columns[stored]!;
       for (let row = 0; row < count; row++) {
-        values[row * width + feature] = read(view, row);
+        const value = read(view, row);
+        const at = row * width + feature;
+        values[at] = value;
+        if (!Number.isFinite(values[at])) {
+          throw this.badValue(stored * this.nSamples + start + row, value);
+        }
       }
     }
   }

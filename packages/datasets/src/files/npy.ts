@@ -229,7 +229,11 @@ export function checkDataLength(
   throw new InvalidDataError(`NPY file ${path} ${problem}`, { path });
 }
 
-function nonFiniteValue(
+/**
+ * The error for a value stored at `storedIndex` that is not finite, or
+ * does not fit in the array type it is read into, with its NumPy index.
+ */
+export function nonFiniteValue(
   path: string,
   header: NpyHeader,
   storedIndex: number,
