@@ -672,6 +672,13 @@ describe('fixclust run input errors', () => {
       expect(without.stderr.join('\n')).toContain(
         "it looks like a decimal comma, so pass --decimal-separator ','",
       );
+      const wrong = captureOutput();
+      expect(
+        await main([...base, ...fast, '--decimal-separator', ';'], wrong),
+      ).toBe(2);
+      expect(wrong.stderr.join('\n')).toContain(
+        '--decimal-separator must be one of ".", ",", got ";"',
+      );
       const output = captureOutput();
       const status = await main(
         [...base, ...fast, '--decimal-separator', ',', '--quiet'],

@@ -139,6 +139,12 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** Shows an allowed value: a word as it is, anything else quoted. */
+function showValue(value: unknown): string {
+  const text = String(value);
+  return /^[\w-]+$/.test(text) ? text : JSON.stringify(text);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const got =
     issue.input === undefined ? '' : `, got ${JSON.stringify(issue.input)}`;
@@ -148,7 +154,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return 'is not a known setting; check its spelling and section';
     case 'invalid_value':
-      return `must be one of ${issue.values.map(String).join(', ')}${got}`;
+      return `must be one of ${issue.values.map(showValue).join(', ')}${got}`;
     case 'invalid_type':
       return `${own ?? `must be ${article(issue.expected)}`}${got}`;
     case 'too_small':
