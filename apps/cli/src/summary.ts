@@ -124,10 +124,10 @@ export async function prepareOutputFolder(
  * Creates the folder of the flag `--${option}` and checks that files can
  * be written there, so a bad folder fails before training. Returns the
  * folders it created, outermost first, for {@link removeEmptyFolders}.
- * The list is empty when the folder existed, and when the path has a `..`
- * part: which folders such a path creates depends on the links it
- * passes, so none of them is ever removed. A failed check removes the
- * folders it made.
+ * The list is empty when the folder existed. It is also empty when the
+ * path has a `..` part, because the folders such a path creates depend
+ * on the links it passes, so none of them is ever removed. A failed check
+ * removes the folders it made.
  *
  * @throws InvalidParameterError naming the flag, the folder and the reason.
  */
@@ -182,9 +182,9 @@ async function missingFolders(directory: string): Promise<string[]> {
 
 /**
  * Removes `folders`, which {@link prepareWritableFolder} created, deepest
- * first, as long as each is empty, so that a command that fails before
+ * first and only while each is empty. So a command that fails before
  * writing anything leaves no empty folder. Stops at the first folder that
- * is not empty, since the ones above it are not either.
+ * is not empty, because the folders above it are not empty either.
  */
 export async function removeEmptyFolders(
   folders: readonly string[],

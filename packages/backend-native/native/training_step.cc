@@ -424,9 +424,10 @@ bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
 // Reads `points` (argument 1) and `target` (11) into `net`. The entry
 // points read these, and every other typed array, after the parameter
 // lists, so that a getter run while a list is read cannot leave them
-// pointing at freed memory. NOTE: a getter on a list could still detach
-// an earlier item of the lists; only this package's kernels, which pass
-// plain arrays, call the entry points.
+// pointing at freed memory.
+// NOTE: a getter on a list could still detach an earlier item of the lists.
+// This is safe only because this package's kernels, which pass plain
+// arrays, are the sole callers of the entry points.
 bool ReadRepresentatives(const Napi::CallbackInfo& info, DenseNetwork* net) {
   Napi::Env env = info.Env();
   FloatSpan points, target;

@@ -76,7 +76,7 @@ function values(length: number, seed: number): Float32Array {
 }
 
 /**
- * A two-layer Adam network (5 → 4 tanh → 3) on 11 rows, trained in
+ * Returns a two-layer Adam network (5 → 4 tanh → 3) on 11 rows, trained in
  * batches of 4 rows (the last of 3) taken in a fixed order.
  */
 function adamNetwork() {

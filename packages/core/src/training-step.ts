@@ -71,7 +71,7 @@ export type DenseStepActivation = 'tanh' | 'relu' | 'sigmoid' | 'linear';
  * each step's loss, clustering term and variable-features term, then the
  * updated parameters and, for Adam, moments, as the single step orders
  * them. The call runs `batches` steps, or stops after the first step
- * whose loss, as a float32, is not finite; the first dimension of the
+ * whose loss, as a float32, is not finite. The first dimension of the
  * first output is the number of steps that ran.
  */
 export const DENSE_TRAINING_STEPS_KERNEL = 'FixclustDenseTrainingSteps';

@@ -91,6 +91,7 @@ export class FusedSteps {
    */
   async run(x: tf.Tensor2D): Promise<StepOutcome> {
     const outputs = this.runKernel(DENSE_TRAINING_STEP_KERNEL, { x }, {});
+    this.step += 1;
     const [loss, clustering, spread] = outputs as tf.Scalar[];
     const scalars = [loss!, clustering!, spread!];
     const [total, clusteringValue, spreadValue] = await Promise.all(
@@ -122,8 +123,9 @@ export class FusedSteps {
       DENSE_TRAINING_STEPS_KERNEL,
       { data, order },
       { start, batchSize, batches },
-      batches,
     );
+    // One row per step that ran: the steps stop after a non-finite loss.
+    this.step += terms!.shape[0]!;
     const values = await terms!.data();
     terms!.dispose();
     const outcomes: StepOutcome[] = [];
@@ -134,21 +136,18 @@ export class FusedSteps {
         variableFeatures: values[i + 2]!,
       });
     }
-    // Steps after a non-finite loss did not run.
-    this.step -= batches - outcomes.length;
     return outcomes;
   }
 
   /**
-   * Runs a training kernel on the current weights and moments, takes the
-   * updated ones from its outputs and returns the outputs before them.
-   * `steps` is the number of updates the call makes at most.
+   * Runs a training kernel on the current weights and moments, from the
+   * update after `step`, takes the updated ones from its outputs and
+   * returns the outputs before them. The caller counts the steps it ran.
    */
   private runKernel(
     kernel: string,
     batchInputs: tf.NamedTensorMap,
     batchAttrs: Partial<DenseTrainingStepsAttrs>,
-    steps = 1,
   ): tf.Tensor[] {
     const adam = this.attrs.optimizer === 'adam';
     if (adam && this.moments.length === 0) {
@@ -168,7 +167,6 @@ export class FusedSteps {
       inputs[`v${p}`] = this.moments[count + p]!;
     });
     const attrs = { ...this.attrs, ...batchAttrs, step: this.step + 1 };
-    this.step += steps;
     const outputs = tf
       .engine()
       .runKernel(

@@ -330,9 +330,10 @@ async function trainEpoch(
 /** The steps of an epoch, taken a chunk at a time. */
 interface StepChunks {
   /**
-   * Runs the steps from row `start` of the epoch's order up to the next
-   * yield to the event loop, after `stepsDone` steps of the epoch, and
-   * returns their outcomes; the last one may be a non-finite loss.
+   * Runs the steps from row `start` of the epoch's order, after
+   * `stepsDone` steps of the epoch, up to the next yield to the event
+   * loop. Returns their outcomes, of which the last may be a non-finite
+   * loss.
    */
   next(start: number, stepsDone: number): Promise<StepOutcome[]>;
   dispose(): void;

@@ -70,7 +70,7 @@ interface ThreadFit {
  * to hand it work. Each thread labels the data with the runs it trained.
  * A fit goes to every thread at once and a thread takes it when its
  * backend is up. A thread that has not yet ended when every run has an
- * outcome holds no run, so the fit ends without it. A start failure that
+ * outcome has no run left to train, so the fit ends without it. A start failure that
  * arrives during a fit fails it; one that arrives later fails the pool's
  * next `ready` or fit.
  * An idle pool does not keep Node.js running; `close` ends its threads.
@@ -329,9 +329,9 @@ class PoolFit {
       const followed = Promise.all(
         threads.map((thread) => this.follow(thread, setup)),
       );
-      // Once every run has an outcome, a thread that has not answered
-      // holds no run: it has not started, and would claim none. Waiting
-      // for it would hang the fit on a backend whose start never ends.
+      // Once every run has an outcome, no thread has a run left to train,
+      // so the fit stops waiting for threads that have not ended. That
+      // includes a thread whose backend never finishes starting.
       await Promise.all([ownRuns, Promise.race([followed, this.complete])]);
     } finally {
       signal?.removeEventListener('abort', abort);

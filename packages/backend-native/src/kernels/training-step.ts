@@ -148,7 +148,7 @@ function checkCodes(attrs: DenseTrainingStepAttrs): void {
   }
 }
 
-/** The arguments both addon entries take between the batch and the terms. */
+/** Lists the arguments both addon entries take between batch and terms. */
 function sharedArguments(step: StepArguments) {
   return [
     step.points,

@@ -110,7 +110,7 @@ export function describeField(
 
 /** Quotes a cell for a message, cut to 40 characters. */
 export function quoteCell(cell: string): string {
-  const shown =
+  const text =
     cell.length > MAX_QUOTED_CELL ? `${cell.slice(0, MAX_QUOTED_CELL)}…` : cell;
-  return JSON.stringify(shown);
+  return JSON.stringify(text);
 }

@@ -140,6 +140,11 @@ class NpyBlockReader implements NpyStream {
         values.byteLength,
       );
       await this.readExactly(target, position);
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i])) {
+          throw this.badValue(start * this.nFeatures + i, values[i]!);
+        }
+      }
     } else {
       const raw = new Uint8Array(count * rowBytes);
       await this.readExactly(raw, position);
@@ -153,30 +158,12 @@ class NpyBlockReader implements NpyStream {
         }
       }
     }
-    // Files read without conversion are checked here, after their read.
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) {
-        const row = start + Math.floor(i / this.nFeatures);
-        const feature = i % this.nFeatures;
-        throw this.badValue(this.storedIndex(row, feature), values[i]!);
-      }
-    }
     return values;
   }
 
   /**
-   * Index in the file's memory order of the element at `row` and
-   * `feature`, the row-major position within the sample.
-   */
-  private storedIndex(row: number, feature: number): number {
-    if (!this.header.fortranOrder) return row * this.nFeatures + feature;
-    const columns = (this.columnOrder ??= fortranColumns(this.header.shape));
-    return columns.indexOf(feature) * this.nSamples + row;
-  }
-
-  /**
-   * The error for `value`, stored at `storedIndex`, that is not finite or
-   * does not fit in float32: the same message as the full reader's.
+   * Builds the error for `value`, stored at `storedIndex`, that is not
+   * finite or does not fit in float32, with the full reader's message.
    */
   private badValue(storedIndex: number, value: number): InvalidDataError {
     return nonFiniteValue(

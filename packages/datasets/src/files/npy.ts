@@ -230,8 +230,8 @@ export function checkDataLength(
 }
 
 /**
- * The error for a value stored at `storedIndex` that is not finite, or
- * does not fit in the array type it is read into, with its NumPy index.
+ * Builds the error for a value stored at `storedIndex` that is not finite
+ * or does not fit in the array type it is read into, with its NumPy index.
  */
 export function nonFiniteValue(
   path: string,

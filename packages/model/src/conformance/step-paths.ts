@@ -79,8 +79,8 @@ const vertex3 = [
 ];
 
 /**
- * The network, objective and optimizer of a step case: 5 inputs mapped to
- * the 3 vertex representatives, with seeded initial weights.
+ * Builds the network, objective and optimizer of a step case: 5 inputs
+ * mapped to the 3 vertex representatives, with seeded initial weights.
  */
 function caseSetup(stepCase: StepCase) {
   const weights = initialiseNetwork(
@@ -213,12 +213,11 @@ export async function checkStepPaths(
 }
 
 /**
- * Where the backend's step runner has `steps` (the multi-step kernel),
- * checks that running batches of a matrix in a given order through it, in
- * calls of 2 and then 3 steps with a short last batch, gives the losses,
- * weights and optimizer state of `step` on the same batches exactly.
- * Also checks that the runner has `steps` exactly where the backend
- * registers the multi-step kernel.
+ * Checks that the step runner has `steps` exactly where the backend
+ * registers the multi-step kernel. Where it has, also checks that batches
+ * of a matrix run through `steps`, in calls of 2 and then 3 steps with a
+ * short last batch, give exactly the losses, weights and optimizer state
+ * of `step` on the same batches.
  */
 export async function checkBatchRuns(stepCase: StepCase): Promise<void> {
   const random = new Random(5);
