@@ -138,6 +138,51 @@ describe('Ctrl-C during fixclust run', () => {
     expect(Array.from(await loaded.predict(rows))).toEqual(labels);
   }, 30_000);
 
+  it('quits at once before training and removes the folders it made', async () => {
+    // A plug-in whose register() waits 20 s keeps the run in the steps
+    // before training, after the output folders exist.
+    const plugin = join(directory, 'slow-plugin.mjs');
+    await writeFile(
+      plugin,
+      'export async function register() {\n' +
+        "  process.stderr.write('plug-in registering\\n');\n" +
+        '  await new Promise((resolve) => setTimeout(resolve, 20000));\n' +
+        '}\n',
+    );
+
+    const parent = join(directory, 'early');
+    const child = spawn(process.execPath, [
+      binary,
+      'run',
+      '--dataset',
+      dataset,
+      '--clusters',
+      '3',
+      '--plugin',
+      plugin,
+      '--out',
+      join(parent, 'out'),
+      '--report',
+      join(parent, 'report'),
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('plug-in registering')) child.kill('SIGINT');
+    });
+    child.stdout.resume();
+
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const code = await new Promise<number | null>((resolvePromise) =>
+      child.on('close', (exitCode) => resolvePromise(exitCode)),
+    );
+    clearTimeout(deadline);
+
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted before training');
+    expect(existsSync(parent)).toBe(false);
+  }, 30_000);
+
   // NOTE: the second SIGINT must arrive before the outputs are written,
   // which took about 160 ms after the first was reported (wasm backend,
   // 2-core machine under load), so a stalled test process could miss it.

@@ -51,6 +51,7 @@ import {
   effectiveSettings,
   prepareOutputFolder,
   removeEmptyFolders,
+  removeEmptyFoldersSync,
   writeRunOutputs,
   type RunSummary,
 } from './summary.js';
@@ -62,7 +63,8 @@ import {
  *
  * The first Ctrl-C stops training after the current batch, and the best
  * model so far is reported and saved; the exit status is then 130. A
- * second Ctrl-C exits with status 130 at once.
+ * second Ctrl-C exits with status 130 at once. Before training, Ctrl-C
+ * exits with status 130 at once and removes the folders the run created.
  */
 export async function runCommand(
   run: RunSettings,
@@ -79,17 +81,33 @@ export async function runCommand(
       ? []
       : await prepareOutputFolder(destination.out);
   let createdReport: string[] = [];
+  // Until training starts, Ctrl-C quits at once. No output is written yet,
+  // so the folders this run made are empty and are removed as well.
+  const quit = () => {
+    removeEmptyFoldersSync(createdReport);
+    removeEmptyFoldersSync(createdOut);
+    output.error('interrupted before training; no results were written');
+    process.exit(130);
+  };
+  process.on('SIGINT', quit);
+  const trainingStarts = () => process.off('SIGINT', quit);
   try {
     if (execution.report !== undefined) {
       createdReport = await prepareReportFolder(execution.report);
     }
-    return await loadAndRun(run, output, execution, { startTime, workers });
+    return await loadAndRun(run, output, execution, {
+      startTime,
+      workers,
+      trainingStarts,
+    });
   } catch (error) {
     // A run that fails before writing anything leaves no empty folders:
     // the report's first, since they may be inside the output folder.
     await removeEmptyFolders(createdReport);
     await removeEmptyFolders(createdOut);
     throw error;
+  } finally {
+    trainingStarts();
   }
 }
 
@@ -101,7 +119,7 @@ async function loadAndRun(
   run: RunSettings,
   output: Output,
   execution: RunExecution,
-  { startTime, workers }: { startTime: number; workers: number },
+  start: Pick<RunStart, 'startTime' | 'workers' | 'trainingStarts'>,
 ): Promise<number> {
   const { settings } = run;
   const { training = {} } = settings;
@@ -113,16 +131,15 @@ async function loadAndRun(
   });
   // The worker threads start their backend while the data loads.
   const pool = await startRunPool(
-    poolThreads(workers, training, settings.model.preset),
+    poolThreads(start.workers, training, settings.model.preset),
     selection.backend.name,
   );
   try {
     return await trainAndReport(run, output, execution, {
-      startTime,
+      ...start,
       seed,
       selection,
       pool,
-      workers,
     });
   } finally {
     await pool?.close();
@@ -137,6 +154,8 @@ interface RunStart {
   /** Worker threads for the runs; undefined when one thread trains them. */
   pool: RunWorkerPool | undefined;
   workers: number;
+  /** Ends the Ctrl-C handling of the steps before training. */
+  trainingStarts: () => void;
 }
 
 /** Loads or opens the data, then fits and reports; closes a stream. */
@@ -186,6 +205,7 @@ async function fitAndReport(
   }
 
   const controller = new AbortController();
+  start.trainingStarts();
   const interrupt = listenForInterrupt(controller, output);
   const epochs = destination.quiet === true ? undefined : epochProgress(output);
   try {

@@ -1,3 +1,4 @@
+import { rmdirSync } from 'node:fs';
 import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 
@@ -192,6 +193,20 @@ export async function removeEmptyFolders(
   for (const folder of [...folders].reverse()) {
     try {
       await rmdir(folder);
+    } catch {
+      return;
+    }
+  }
+}
+
+/**
+ * {@link removeEmptyFolders} for a signal handler that exits right after:
+ * the same folders, removed before it returns.
+ */
+export function removeEmptyFoldersSync(folders: readonly string[]): void {
+  for (const folder of [...folders].reverse()) {
+    try {
+      rmdirSync(folder);
     } catch {
       return;
     }
