@@ -265,16 +265,13 @@ void Update(const UpdateSettings& s, const float* value, const float* gradient,
   }
 }
 
-// Reads element `index` of the JavaScript array at argument `argument` as
-// a Float32Array.
-bool ReadListedFloats(const Napi::CallbackInfo& info, size_t argument,
+// Reads `element`, item `index` of the list at argument `argument`, as a
+// Float32Array. Runs no JavaScript.
+bool ReadListedFloats(Napi::Env env, napi_value element, size_t argument,
                       uint32_t index, FloatSpan* span) {
-  Napi::Env env = info.Env();
-  napi_value element;
   napi_typedarray_type type;
   void* raw = nullptr;
-  if (napi_get_element(env, info[argument], index, &element) != napi_ok ||
-      napi_get_typedarray_info(env, element, &type, &span->length, &raw,
+  if (napi_get_typedarray_info(env, element, &type, &span->length, &raw,
                                nullptr, nullptr) != napi_ok ||
       type != napi_float32_array) {
     Napi::TypeError::New(env, "argument " + std::to_string(argument) +
@@ -422,12 +419,9 @@ bool ReadNetwork(const Napi::CallbackInfo& info, DenseNetwork* net,
 }
 
 // Reads `points` (argument 1) and `target` (11) into `net`. The entry
-// points read these, and every other typed array, after the parameter
-// lists, so that a getter run while a list is read cannot leave them
-// pointing at freed memory.
-// NOTE: a getter on a list could still detach an earlier item of the lists.
-// This is safe only because this package's kernels, which pass plain
-// arrays, are the sole callers of the entry points.
+// points read these, and every other typed array, after fetching the
+// parameter lists' items, the last step that can run JavaScript, so that
+// no getter can leave them pointing at freed memory.
 bool ReadRepresentatives(const Napi::CallbackInfo& info, DenseNetwork* net) {
   Napi::Env env = info.Env();
   FloatSpan points, target;
@@ -442,13 +436,63 @@ bool ReadRepresentatives(const Napi::CallbackInfo& info, DenseNetwork* net) {
   return true;
 }
 
-// Reads the parameter list at `paramsAt`, and for Adam the moment lists
-// at `firstAt` and `secondAt`, checking each array's length. `names`
-// gives the three lists' names for messages, such as "newParams".
-bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
-                    size_t paramsAt, size_t firstAt, size_t secondAt,
-                    const char* const names[3], ParameterSet* set) {
+// Names of the parameter lists, for messages.
+const char* const kInputLists[3] = {"params", "firstMoments",
+                                    "secondMoments"};
+const char* const kOutputLists[3] = {"newParams", "newFirstMoments",
+                                     "newSecondMoments"};
+
+// The items of the six parameter lists (arguments 2 to 7, the moment lists
+// only for Adam), fetched before any of them is read as an array. Fetching
+// an item can run JavaScript, such as a getter, which could detach an
+// array that an earlier read points into. So every item is fetched first,
+// and the arrays are read after the last fetch.
+using ListItems = std::vector<napi_value>[6];
+
+bool FetchListItems(const Napi::CallbackInfo& info, const DenseNetwork& net,
+                    ListItems items) {
   Napi::Env env = info.Env();
+  const uint32_t count = static_cast<uint32_t>(2 * net.layers);
+  for (size_t list = 0; list < 6; list++) {
+    const bool moments = list % 3 != 0;
+    if (moments && !net.adam) continue;
+    const size_t argument = 2 + list;
+    bool isArray = false;
+    if (napi_is_array(env, info[argument], &isArray) != napi_ok || !isArray) {
+      Napi::TypeError::New(env, "argument " + std::to_string(argument) +
+                                    " must be an array of " +
+                                    std::to_string(count) + " Float32Arrays")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    items[list].resize(count);
+    for (uint32_t p = 0; p < count; p++) {
+      if (napi_get_element(env, info[argument], p, &items[list][p]) !=
+          napi_ok) {
+        // A getter that threw has left its exception pending.
+        bool pending = false;
+        napi_is_exception_pending(env, &pending);
+        if (!pending) {
+          Napi::TypeError::New(env, "argument " + std::to_string(argument) +
+                                        " item " + std::to_string(p) +
+                                        " could not be read")
+              .ThrowAsJavaScriptException();
+        }
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Reads the fetched items of the parameter list at `paramsAt`, and for
+// Adam of the moment lists at `firstAt` and `secondAt`, checking each
+// array's length. `names` gives the three lists' names for messages, such
+// as "newParams".
+bool ReadParameters(Napi::Env env, const DenseNetwork& net,
+                    const ListItems items, size_t paramsAt, size_t firstAt,
+                    size_t secondAt, const char* const names[3],
+                    ParameterSet* set) {
   const uint32_t count = static_cast<uint32_t>(2 * net.layers);
   set->params.resize(count);
   set->m.resize(net.adam ? count : 0);
@@ -461,7 +505,7 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
                              std::to_string(l) +
                              (p % 2 == 0 ? " weight)" : " bias)");
     FloatSpan span;
-    if (!ReadListedFloats(info, paramsAt, p, &span) ||
+    if (!ReadListedFloats(env, items[paramsAt - 2][p], paramsAt, p, &span) ||
         !RequireLength(env, span.length, size,
                        (names[0] + item).c_str())) {
       return false;
@@ -469,8 +513,9 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
     set->params[p] = span.data;
     if (!net.adam) continue;
     FloatSpan first, second;
-    if (!ReadListedFloats(info, firstAt, p, &first) ||
-        !ReadListedFloats(info, secondAt, p, &second) ||
+    if (!ReadListedFloats(env, items[firstAt - 2][p], firstAt, p, &first) ||
+        !ReadListedFloats(env, items[secondAt - 2][p], secondAt, p,
+                          &second) ||
         !RequireLength(env, first.length, size, (names[1] + item).c_str()) ||
         !RequireLength(env, second.length, size,
                        (names[2] + item).c_str())) {
@@ -482,11 +527,16 @@ bool ReadParameters(const Napi::CallbackInfo& info, const DenseNetwork& net,
   return true;
 }
 
-// Names of the parameter lists, for messages.
-const char* const kInputLists[3] = {"params", "firstMoments",
-                                    "secondMoments"};
-const char* const kOutputLists[3] = {"newParams", "newFirstMoments",
-                                     "newSecondMoments"};
+// Reads the input lists (arguments 2 to 4) into `in` and the output lists
+// (5 to 7) into `out`.
+bool ReadParameterLists(const Napi::CallbackInfo& info,
+                        const DenseNetwork& net, ParameterSet* in,
+                        ParameterSet* out) {
+  ListItems items;
+  return FetchListItems(info, net, items) &&
+         ReadParameters(info.Env(), net, items, 2, 3, 4, kInputLists, in) &&
+         ReadParameters(info.Env(), net, items, 5, 6, 7, kOutputLists, out);
+}
 
 // Number of elements of parameter p.
 int64_t ParameterSize(const DenseNetwork& net, size_t p) {
@@ -633,8 +683,7 @@ Napi::Value DenseTrainingStep(const Napi::CallbackInfo& info) {
   double* terms = nullptr;
   ParameterSet in, out;
   if (!ReadNetwork(info, &net, &n) ||
-      !ReadParameters(info, net, 2, 3, 4, kInputLists, &in) ||
-      !ReadParameters(info, net, 5, 6, 7, kOutputLists, &out) ||
+      !ReadParameterLists(info, net, &in, &out) ||
       !ReadRepresentatives(info, &net) || !ReadFloats(info, 0, &x) ||
       !ReadTerms(info, 12, &terms) ||
       !RequireLength(env, x.length, n * net.inputs[0], "x")) {
@@ -672,8 +721,7 @@ Napi::Value DenseTrainingSteps(const Napi::CallbackInfo& info) {
   IntSpan order, batching;
   ParameterSet in, out;
   if (!ReadNetwork(info, &net, &n) ||
-      !ReadParameters(info, net, 2, 3, 4, kInputLists, &in) ||
-      !ReadParameters(info, net, 5, 6, 7, kOutputLists, &out) ||
+      !ReadParameterLists(info, net, &in, &out) ||
       !ReadRepresentatives(info, &net) || !ReadFloats(info, 0, &data) ||
       !ReadFloats(info, 12, &stepTerms) || !ReadInts(info, 13, &order) ||
       !ReadInts(info, 14, &batching) ||

@@ -290,6 +290,45 @@ describeWithAddon('addon denseTrainingSteps', () => {
     ).toThrow('newParams[0] (layer 0 weight) has 3 elements, needs 20');
   });
 
+  it('reads no array that a getter on a later list item detached', () => {
+    const net = adamNetwork();
+    const params = net.params.map((array) => array.slice());
+    const newSecond = net.fresh();
+    const first = newSecond[0]!;
+    // The getter runs while the addon fetches the lists' items, after it
+    // has fetched params[0]; transferring the buffer detaches that array.
+    Object.defineProperty(newSecond, 0, {
+      get: () => {
+        structuredClone(params[0]!.buffer, { transfer: [params[0]!.buffer] });
+        return first;
+      },
+    });
+    expect(() =>
+      addon.denseTrainingSteps(...stepsArguments(net, { params, newSecond })),
+    ).toThrow('params[0] (layer 0 weight) has 0 elements, needs 20');
+  });
+
+  it('passes on the error of a getter on a list item', () => {
+    const net = adamNetwork();
+    const newFirst = net.fresh();
+    Object.defineProperty(newFirst, 1, {
+      get: () => {
+        throw new Error('getter failed');
+      },
+    });
+    expect(() =>
+      addon.denseTrainingSteps(...stepsArguments(net, { newFirst })),
+    ).toThrow('getter failed');
+  });
+
+  it('rejects a parameter list that is not an array', () => {
+    const net = adamNetwork();
+    const first = undefined as unknown as Float32Array[];
+    expect(() =>
+      addon.denseTrainingSteps(...stepsArguments(net, { first })),
+    ).toThrow('argument 3 must be an array of 4 Float32Arrays');
+  });
+
   it('rejects data that is not whole rows', () => {
     const net = adamNetwork();
     const data = net.data.subarray(1);
