@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { InvalidDataError, InvalidParameterError } from './errors.js';
-import { assertIntegerInRange, assertValidData } from './validate.js';
+import {
+  assertFiniteAbove,
+  assertIntegerInRange,
+  assertKnownKeys,
+  assertOptionsObject,
+  assertValidData,
+  describeValue,
+} from './validate.js';
 
 describe('assertIntegerInRange', () => {
   it('names the parameter, range and value', () => {
@@ -16,6 +23,60 @@ describe('assertIntegerInRange', () => {
     expect(() => assertIntegerInRange('epochs', v, 1)).toThrow(
       InvalidParameterError,
     );
+  });
+});
+
+describe('values of the wrong type', () => {
+  it('shows a string with its type, not as the number it spells', () => {
+    const clusters = '2' as unknown as number;
+    expect(() => assertIntegerInRange('nClusters', clusters, 1)).toThrow(
+      'nClusters must be an integer at least 1, got the string "2"',
+    );
+    const rate = '0.01' as unknown as number;
+    expect(() => assertFiniteAbove('learningRate', rate, 0)).toThrow(
+      'learningRate must be a finite number greater than 0, got the string "0.01"',
+    );
+  });
+
+  it.each([
+    [3, '3'],
+    [Number.NaN, 'NaN'],
+    [undefined, 'undefined'],
+    [null, 'null'],
+    [[1, 2], 'an array of 2'],
+    [{ a: 1 }, 'an object'],
+    [new Float64Array(2), 'a Float64Array'],
+    [true, 'boolean true'],
+  ])('describes %s as %s', (value, text) => {
+    expect(describeValue(value)).toBe(text);
+  });
+});
+
+describe('assertOptionsObject', () => {
+  it('names a missing required argument', () => {
+    expect(() => assertOptionsObject('options', undefined, true)).toThrow(
+      'options must be an object of options, got undefined',
+    );
+  });
+
+  it('accepts a missing optional argument and rejects other values', () => {
+    expect(() =>
+      assertOptionsObject('options', undefined, false),
+    ).not.toThrow();
+    expect(() => assertOptionsObject('options', 3, false)).toThrow(
+      'options must be an object of options, got 3',
+    );
+    expect(() => assertOptionsObject('options', [], false)).toThrow(
+      'got an array of 0',
+    );
+  });
+});
+
+describe('assertKnownKeys', () => {
+  it('names the first unknown key and the known ones', () => {
+    expect(() =>
+      assertKnownKeys('', { nClusters: 2, n_init: 1 }, ['nClusters', 'nInit']),
+    ).toThrow('n_init is not an option; the options are nClusters, nInit');
   });
 });
 

@@ -1,16 +1,18 @@
 import {
+  assertBoolean,
   assertFiniteAbove,
   assertIntegerInRange,
+  assertKnownKeys,
+  assertOneOf,
   assertSeed,
   CLUSTERING_LOSSES,
+  type ClusteringLoss,
   getRepresentativeType,
   InvalidParameterError,
-  type ClusteringLoss,
 } from '@fixclust/core';
 import { registerBuiltInRepresentatives } from '@fixclust/representatives';
 
 import { ACTIVATIONS } from './activations.js';
-import { assertBoolean, assertKnownKeys, assertOneOf } from './checks.js';
 import { DEFAULT_VARIANCE_EPSILON } from './losses.js';
 import { resolveMixtureOptions } from './mixture/options.js';
 import { resolveNetworkOptions } from './network/options.js';

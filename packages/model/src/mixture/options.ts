@@ -1,10 +1,10 @@
 import {
+  assertBoolean,
   assertFiniteAbove,
-  InvalidParameterError,
   type ClusteringLoss,
+  InvalidParameterError,
 } from '@fixclust/core';
 
-import { assertBoolean } from '../checks.js';
 import type {
   FixedRepresentativeOptions,
   ResolvedOptions,

@@ -1,6 +1,10 @@
-import { assertFiniteAbove, InvalidParameterError } from '@fixclust/core';
+import {
+  assertFiniteAbove,
+  assertKnownKeys,
+  assertOneOf,
+  InvalidParameterError,
+} from '@fixclust/core';
 
-import { assertKnownKeys, assertOneOf } from '../checks.js';
 import {
   DECODER_ACTIVATIONS,
   DEFAULT_AUTOENCODER_SIZES,
