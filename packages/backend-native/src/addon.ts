@@ -147,9 +147,17 @@ export const DEFAULT_ADDON_PATH = fileURLToPath(
   new URL('../build/Release/fixclust_native.node', import.meta.url),
 );
 
+/**
+ * This package's folder, where the build script runs, whether it was
+ * installed from npm or is part of the fixclust repository.
+ */
+const PACKAGE_FOLDER = fileURLToPath(new URL('..', import.meta.url));
+
+/** The build command, which works from npm installs and the repository. */
+const BUILD_COMMAND = `node scripts/build-addon.mjs in ${PACKAGE_FOLDER}`;
+
 const BUILD_HINT =
-  'install libopenblas-dev, g++, make and python3, then run ' +
-  'pnpm --filter @fixclust/backend-native build';
+  'install libopenblas-dev, g++, make and python3, then run ' + BUILD_COMMAND;
 
 const require = createRequire(import.meta.url);
 
@@ -186,7 +194,7 @@ export function loadAddon(path: string = DEFAULT_ADDON_PATH): NativeAddon {
       'native',
       `native addon ${path} has API version ${addon.apiVersion}, this ` +
         `package needs ${ADDON_API_VERSION}; rebuild it with ` +
-        'pnpm --filter @fixclust/backend-native build',
+        BUILD_COMMAND,
     );
   }
   return addon;

@@ -22,6 +22,8 @@ const script = fileURLToPath(
   new URL('../scripts/build-addon.mjs', import.meta.url),
 );
 const scratch = mkdtempSync(join(tmpdir(), 'fixclust-build-'));
+/** The package's folder, where the failure message says to build. */
+const packageFolder = fileURLToPath(new URL('..', import.meta.url));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -86,7 +88,7 @@ describe('addon build without its requirements', () => {
     await expect(nativeBackend({ addonPath }).initialise()).rejects.toThrow(
       'native addon not built: libopenblas not found (cblas.h: No such ' +
         'file or directory); install libopenblas-dev, g++, make and ' +
-        'python3, then run pnpm --filter @fixclust/backend-native build',
+        `python3, then run node scripts/build-addon.mjs in ${packageFolder}`,
     );
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { cpuBackend } from '@fixclust/backend-cpu';
 import {
@@ -19,6 +20,8 @@ const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
 
 const scratch = mkdtempSync(join(tmpdir(), 'fixclust-native-'));
+/** The package's folder, where the failure message says to build. */
+const packageFolder = fileURLToPath(new URL('..', import.meta.url));
 const missingAddon = join(
   scratch,
   'missing',
@@ -55,7 +58,7 @@ describe('native backend without its addon', () => {
     await expect(start).rejects.toThrow(
       `native addon not built: ${missingAddon} not found; install ` +
         'libopenblas-dev, g++, make and python3, then run ' +
-        'pnpm --filter @fixclust/backend-native build',
+        `node scripts/build-addon.mjs in ${packageFolder}`,
     );
   });
 
