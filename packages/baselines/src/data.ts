@@ -1,11 +1,14 @@
 import {
-  assertValidCsr,
-  assertValidData,
+  assertCsrMatrix,
+  assertDenseMatrix,
   densifyRows,
+  describeValue,
   InvalidParameterError,
   isCsrMatrix,
   type CsrMatrix,
 } from '@fixclust/core';
+
+import { countOf } from './options.js';
 
 /** A dense row-major matrix: `x` has `nSamples * nFeatures` values. */
 export interface DataMatrix {
@@ -41,14 +44,37 @@ export interface RowSource {
 }
 
 /**
- * Checks the input's shape and values.
+ * Checks the input's types, shape and values: a CSR matrix, or a dense
+ * matrix whose `x` is a Float32Array of this realm (the only dense type
+ * tfjs accepts) and whose sizes are integers.
  *
- * @throws InvalidDataError for empty, malformed or non-finite input,
- * naming the first bad row and column.
+ * @throws InvalidParameterError when `data` is not a matrix object or a
+ * size is not an integer.
+ * @throws InvalidDataError for values of another type, naming the copy to
+ * make, and for empty, malformed or non-finite input, naming the first bad
+ * row and column.
  */
-export function assertValidInput(data: BaselineData): void {
-  if (isCsrMatrix(data)) assertValidCsr(data);
-  else assertValidData(data.x, data.nSamples, data.nFeatures);
+export function assertValidInput(data: unknown): asserts data is BaselineData {
+  if (isCsrMatrix(data)) {
+    assertCsrMatrix(data);
+    return;
+  }
+  if (typeof data !== 'object' || data === null) {
+    throw new InvalidParameterError(
+      'data',
+      data,
+      'data must be a dense matrix { x, nSamples, nFeatures } with x a ' +
+        `row-major Float32Array, or a CsrMatrix, got ${describeValue(data)}`,
+    );
+  }
+  if (isCsrMatrix((data as { x?: unknown }).x)) {
+    throw new InvalidParameterError(
+      'data',
+      data,
+      'data.x is a CsrMatrix; pass the CsrMatrix itself as data',
+    );
+  }
+  assertDenseMatrix(data);
 }
 
 /** Wraps dense or CSR input as a {@link RowSource}. */
@@ -57,27 +83,27 @@ export function rowSource(data: BaselineData): RowSource {
 }
 
 /**
- * Checks that `data` has the number of features a fitted baseline expects,
- * then its values.
+ * Checks `data` as {@link assertValidInput} does, then that it has the
+ * number of features a fitted baseline expects.
  *
- * @throws InvalidParameterError when the number of features differs;
- * InvalidDataError for empty or non-finite input.
+ * @throws as {@link assertValidInput}, and InvalidParameterError when the
+ * number of features differs.
  */
 export function assertMatchingInput(
   data: BaselineData,
   nFeatures: number,
   fittedOn: string,
 ): void {
+  assertValidInput(data);
   const actual = isCsrMatrix(data) ? data.nCols : data.nFeatures;
   if (actual !== nFeatures) {
     throw new InvalidParameterError(
       'nFeatures',
       actual,
-      `data has ${actual} features, but the ${fittedOn} was fitted on ` +
-        `${nFeatures}; pass rows with the training data's features`,
+      `data has ${countOf(actual, 'feature')}, but the ${fittedOn} was ` +
+        `fitted on ${nFeatures}; pass rows with the training data's features`,
     );
   }
-  assertValidInput(data);
 }
 
 /** Mean and population variance (divided by n) of each feature. */

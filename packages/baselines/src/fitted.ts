@@ -37,8 +37,10 @@ export interface FittedKMeans {
   /**
    * Labels new rows with their nearest centre.
    *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
+   * @throws InvalidParameterError when `data` is not a matrix or the
+   * number of features differs.
+   * @throws InvalidDataError for dense values that are not a Float32Array,
+   * and for empty or non-finite rows.
    */
   predict(data: BaselineData): Int32Array;
 }
@@ -63,8 +65,10 @@ export interface FittedGaussianMixture {
   /**
    * Returns the most probable component of each row.
    *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
+   * @throws InvalidParameterError when `data` is not a matrix or the
+   * number of features differs.
+   * @throws InvalidDataError for dense values that are not a Float32Array,
+   * and for empty or non-finite rows.
    */
   predict(data: BaselineData): Int32Array;
   /**
@@ -100,8 +104,10 @@ export interface FittedPca {
    * Projects rows onto the components: `(x − mean) · componentsᵀ`, on the
    * active tfjs backend, as an `n × nComponents` matrix.
    *
-   * @throws InvalidParameterError when the number of features differs;
-   * InvalidDataError for empty or non-finite rows.
+   * @throws InvalidParameterError when `data` is not a matrix or the
+   * number of features differs.
+   * @throws InvalidDataError for dense values that are not a Float32Array,
+   * and for empty or non-finite rows.
    */
   transform(data: BaselineData): DataMatrix;
 }

@@ -33,7 +33,13 @@ import {
   type MaximisationSettings,
   type MixtureParameters,
 } from './mixture-estimation.js';
-import { assertChoice, assertCountInRange, resolveSeed } from './options.js';
+import {
+  assertChoice,
+  assertCountInRange,
+  assertOptions,
+  optionNames,
+  resolveSeed,
+} from './options.js';
 
 /** Options of {@link gaussianMixture}. */
 export interface GaussianMixtureOptions {
@@ -101,6 +107,17 @@ export interface GaussianMixtureResult extends FittedGaussianMixture {
   warnings: FixclustWarning[];
 }
 
+const OPTION_NAMES = optionNames<GaussianMixtureOptions>({
+  nComponents: true,
+  covarianceType: true,
+  regCovar: true,
+  nInit: true,
+  maxIterations: true,
+  tolerance: true,
+  seed: true,
+  onCollapse: true,
+});
+
 interface MixtureSettings extends Omit<MaximisationSettings, 'dataVariance'> {
   nComponents: number;
   nInit: number;
@@ -133,11 +150,16 @@ interface RestartOutcome {
  * MNIST (784 features) an iteration takes minutes. Use `diag` there, or
  * reduce the dimension with `pca` first.
  *
- * @throws InvalidDataError for empty, malformed or non-finite data;
- * InvalidParameterError "nComponents must be an integer between 1 and the
- * number of samples (N), got K" or naming another invalid option, both
- * before any tensor work; CollapsedComponentError when a component
- * collapses and `onCollapse` is `raise`.
+ * @param data - a dense matrix whose `x` is a Float32Array, or a CSR
+ * matrix.
+ * @throws InvalidParameterError before any tensor work, for missing
+ * options, an unknown option, a `data` argument that is not a matrix, or
+ * an invalid option, such as "nComponents must be an integer between 1 and
+ * the number of samples (N), got K".
+ * @throws InvalidDataError before any tensor work, for dense values that
+ * are not a Float32Array, and for empty, malformed or non-finite data.
+ * @throws CollapsedComponentError when a component collapses and
+ * `onCollapse` is `raise`.
  */
 export async function gaussianMixture(
   data: BaselineData,
@@ -178,6 +200,7 @@ export async function gaussianMixture(
 }
 
 function resolveOptions(options: GaussianMixtureOptions): MixtureSettings {
+  assertOptions(options, OPTION_NAMES, 'nComponents');
   const settings: MixtureSettings = {
     nComponents: options.nComponents,
     covarianceType: options.covarianceType ?? 'full',

@@ -17,7 +17,14 @@ import { countDistinctRows } from './distinct-rows.js';
 import { createFitted, type FittedKMeans } from './fitted.js';
 import { kmeansPlusPlus, type CentredData } from './kmeans-plus-plus.js';
 import { runLloyd, type LloydOutcome, type Relocation } from './lloyd.js';
-import { assertCountInRange, clusterSizes, resolveSeed } from './options.js';
+import {
+  assertCountInRange,
+  assertOptions,
+  clusterSizes,
+  countOf,
+  optionNames,
+  resolveSeed,
+} from './options.js';
 
 /** Options of {@link kmeans}. */
 export interface KMeansOptions {
@@ -70,6 +77,14 @@ export interface KMeansResult extends FittedKMeans {
   warnings: FixclustWarning[];
 }
 
+const OPTION_NAMES = optionNames<KMeansOptions>({
+  nClusters: true,
+  nInit: true,
+  maxIterations: true,
+  tolerance: true,
+  seed: true,
+});
+
 interface KMeansSettings {
   nClusters: number;
   nInit: number;
@@ -86,14 +101,20 @@ interface KMeansSettings {
  * Distances run on the active tfjs backend, 4,096 rows at a time, as
  * `|x|² − 2x·c + |c|²` on mean-centred data, so the caller picks the
  * backend before calling. Centre sums are float64, and the reported inertia
- * is computed in float64 from direct differences. A cluster that empties takes the sample farthest from its centre
- * and the result carries a warning. CSR input is densified a block at a
- * time.
+ * is computed in float64 from direct differences. A cluster that empties
+ * takes the sample farthest from its centre and the result carries a
+ * warning. CSR input is densified a block at a time. Every error below is
+ * thrown before any tensor work.
  *
- * @throws InvalidDataError for empty, malformed or non-finite data, naming
- * the first bad row and column; InvalidParameterError "nClusters must be an
- * integer between 1 and the number of samples (N), got K" or naming another
- * invalid option. Both are thrown before any tensor work.
+ * @param data - a dense matrix whose `x` is a Float32Array, or a CSR
+ * matrix.
+ * @throws InvalidParameterError for missing options, an unknown option,
+ * a `data` argument that is not a matrix, or an invalid option, such as
+ * "nClusters must be an integer between 1 and the number of samples (N),
+ * got K".
+ * @throws InvalidDataError for dense values that are not a Float32Array,
+ * and for empty, malformed or non-finite data, naming the first bad row
+ * and column.
  */
 export async function kmeans(
   data: BaselineData,
@@ -136,6 +157,7 @@ export async function kmeans(
 }
 
 function resolveOptions(options: KMeansOptions): KMeansSettings {
+  assertOptions(options, OPTION_NAMES, 'nClusters');
   const settings = {
     nClusters: options.nClusters,
     nInit: options.nInit ?? 10,
@@ -205,7 +227,11 @@ function fitWarnings(
   return warnings;
 }
 
-function relocationWarning(
+/**
+ * Builds the warning about the kept restart's empty-cluster relocations,
+ * listing the first 5 and counting the rest.
+ */
+export function relocationWarning(
   relocations: readonly Relocation[],
 ): FixclustWarning {
   const listed = relocations
@@ -216,12 +242,13 @@ function relocationWarning(
     .join(', ');
   const more =
     relocations.length > 5 ? ` and ${relocations.length - 5} more` : '';
+  const times =
+    relocations.length === 1 ? 'once' : `${relocations.length} times`;
   return {
     code: 'empty-cluster-relocated',
     message:
-      `${relocations.length} time(s) a cluster lost all its samples in the ` +
-      `kept restart and was moved to the sample farthest from its centre: ` +
-      `${listed}${more}`,
+      `in the kept restart, a cluster lost all its samples ${times} and ` +
+      `was moved to the sample farthest from its centre: ${listed}${more}`,
   };
 }
 
@@ -237,21 +264,27 @@ function unusedClusterWarning(
   const sizes = clusterSizes(labels, nClusters);
   const used = sizes.filter((size) => size > 0).length;
   if (used === nClusters) return undefined;
+  const unused = nClusters - used;
   const distinct = countDistinctRows(source, nClusters);
   if (distinct < nClusters) {
+    const duplicates =
+      unused === 1
+        ? '1 centre duplicates another and holds'
+        : `${unused} centres duplicate others and hold`;
     return {
       code: 'few-distinct-points',
       message:
-        `the data has only ${distinct} distinct points for nClusters = ` +
-        `${nClusters}, so ${nClusters - used} centres duplicate others and ` +
-        `hold no samples; use nClusters ≤ ${distinct}`,
+        `the data has only ${countOf(distinct, 'distinct point')} for ` +
+        `nClusters = ${nClusters}, so ${duplicates} no samples; use ` +
+        `nClusters ≤ ${distinct}`,
     };
   }
+  const hold = unused === 1 ? 'holds' : 'hold';
   return {
     code: 'empty-clusters',
     message:
-      `${nClusters - used} of ${nClusters} clusters hold no samples in the ` +
-      'final labels; try more restarts (nInit) or fewer clusters',
+      `${unused} of ${nClusters} clusters ${hold} no samples in the final ` +
+      'labels; try more restarts (nInit) or fewer clusters',
   };
 }
 

@@ -1,6 +1,8 @@
 import {
   assertIntegerInRange,
   clusterWarnings,
+  describeValue,
+  InvalidParameterError,
   Random,
   streamBatches,
   streamBlocks,
@@ -9,7 +11,12 @@ import {
   type StreamingDataset,
 } from '@fixclust/core';
 
-import { assertCountInRange, resolveSeed } from './options.js';
+import {
+  assertCountInRange,
+  assertOptions,
+  optionNames,
+  resolveSeed,
+} from './options.js';
 
 /** Options of {@link miniBatchKMeans}. */
 export interface MiniBatchKMeansOptions {
@@ -92,6 +99,18 @@ export interface MiniBatchKMeansResult {
   warnings: FixclustWarning[];
 }
 
+const OPTION_NAMES = optionNames<MiniBatchKMeansOptions>({
+  nClusters: true,
+  batchSize: true,
+  epochs: true,
+  initSize: true,
+  nInit: true,
+  blocksPerShuffle: true,
+  seed: true,
+  signal: true,
+  onEpochEnd: true,
+});
+
 interface Settings {
   nClusters: number;
   batchSize: number;
@@ -113,7 +132,9 @@ interface Settings {
  *
  * Reference: D. Sculley, "Web-scale k-means clustering", WWW 2010.
  *
- * @throws InvalidParameterError naming the first invalid option.
+ * @throws InvalidParameterError when `dataset` is not a streaming data set
+ * or the options are missing, and naming an unknown option or the first
+ * invalid one.
  * @throws InvalidDataError for any problem the data set's reads report.
  * @throws the reason of `signal` once it aborts.
  */
@@ -174,6 +195,9 @@ function checkOptions(
   dataset: StreamingDataset,
   options: MiniBatchKMeansOptions,
 ): Settings {
+  assertStreamingDataset(dataset);
+  assertOptions(options, OPTION_NAMES, 'nClusters');
+  assertCallbacks(options);
   const { nSamples } = dataset;
   assertCountInRange('nClusters', options.nClusters, nSamples);
   const batchSize = options.batchSize ?? 1024;
@@ -207,6 +231,44 @@ function checkOptions(
     blocksPerShuffle,
     seed,
   };
+}
+
+/**
+ * Checks that `dataset` is an object with integer sizes and `readRows`,
+ * so that a matrix passed in its place is reported with the way to wrap it.
+ */
+function assertStreamingDataset(dataset: unknown): void {
+  const candidate = dataset as Partial<StreamingDataset> | null | undefined;
+  if (typeof candidate?.readRows !== 'function') {
+    throw new InvalidParameterError(
+      'dataset',
+      dataset,
+      'dataset must be a StreamingDataset (an object with nSamples, ' +
+        `nFeatures and readRows), got ${describeValue(dataset)}; wrap a ` +
+        'matrix in memory with arrayStream from @fixclust/core, or open a ' +
+        'file with openCsvStream or openNpyStream from @fixclust/datasets',
+    );
+  }
+  assertIntegerInRange('dataset.nSamples', candidate.nSamples!, 1);
+  assertIntegerInRange('dataset.nFeatures', candidate.nFeatures!, 1);
+}
+
+function assertCallbacks(options: MiniBatchKMeansOptions): void {
+  const { signal, onEpochEnd } = options;
+  if (signal !== undefined && typeof signal?.throwIfAborted !== 'function') {
+    throw new InvalidParameterError(
+      'signal',
+      signal,
+      `signal must be an AbortSignal, got ${describeValue(signal)}`,
+    );
+  }
+  if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') {
+    throw new InvalidParameterError(
+      'onEpochEnd',
+      onEpochEnd,
+      `onEpochEnd must be a function, got ${describeValue(onEpochEnd)}`,
+    );
+  }
 }
 
 /**

@@ -60,7 +60,8 @@ export function recordCollapses(
 
 /** Describes a collapse: component, size, when and why. */
 export function describeCollapse(collapse: CollapsedComponent): string {
-  const size = `${formatSize(collapse.size)} samples`;
+  const noun = collapse.size === 1 ? 'sample' : 'samples';
+  const size = `${formatSize(collapse.size)} ${noun}`;
   const where =
     collapse.iteration === 0
       ? 'in the initial M-step'

@@ -1,22 +1,65 @@
 import {
   assertIntegerInRange,
-  assertSeed,
+  assertKnownKeys,
+  assertOptionsObject,
   InvalidParameterError,
   MAX_SEED,
   type FixclustWarning,
 } from '@fixclust/core';
 
 /**
+ * Lists the option names of `T` from an object with one `true` per name,
+ * so that the compiler rejects a list that misses or misspells an option.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Checks that `options` is an object whose keys are all in `known`, so a
+ * missing options argument or a misspelt option is reported, not ignored.
+ *
+ * @param required - the option that must be given, for the message.
+ * @throws InvalidParameterError naming the missing argument or the first
+ * unknown option.
+ */
+export function assertOptions(
+  options: unknown,
+  known: readonly string[],
+  required: string,
+): asserts options is object {
+  if (options === undefined) {
+    throw new InvalidParameterError(
+      'options',
+      options,
+      `options is missing; pass an object with at least ${required}, ` +
+        `such as { ${required}: 2 }`,
+    );
+  }
+  assertOptionsObject('options', options, true);
+  assertKnownKeys('', options as object, known);
+}
+
+/**
  * Returns `seed` after checking it, or a seed drawn at random when it is
  * undefined. 0 is a valid seed.
  *
  * @throws InvalidParameterError when `seed` is not an integer in
- * [0, 2^32 − 1].
+ * [0, 2^32 − 1], showing a value of another type with its type.
  */
 export function resolveSeed(seed: number | undefined): number {
   if (seed === undefined) return Math.floor(Math.random() * (MAX_SEED + 1));
-  assertSeed(seed);
+  assertIntegerInRange('seed', seed, 0, MAX_SEED);
   return seed;
+}
+
+/** Writes `count` with the noun, in the plural unless `count` is 1. */
+export function countOf(
+  count: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
+  return `${count} ${count === 1 ? singular : plural}`;
 }
 
 /**

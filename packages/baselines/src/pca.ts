@@ -9,6 +9,7 @@ import {
   type BaselineData,
 } from './data.js';
 import { createFitted, type FittedPca } from './fitted.js';
+import { assertOptions, optionNames } from './options.js';
 import { centredScatter } from './tensor-ops.js';
 
 /** Options of {@link pca}. */
@@ -19,6 +20,8 @@ export interface PcaOptions {
    */
   nComponents: number;
 }
+
+const OPTION_NAMES = optionNames<PcaOptions>({ nComponents: true });
 
 /**
  * Result of {@link pca}: the fitted projection (`components`, `mean`,
@@ -45,14 +48,20 @@ export interface PcaResult extends FittedPca {
  * each component's coefficient of largest magnitude is positive (the first
  * one on a tie).
  *
- * @throws InvalidDataError for empty, malformed or non-finite data;
- * InvalidParameterError when `nComponents` is not an integer between 1 and
- * min(nSamples, nFeatures), before any tensor work.
+ * @param data - a dense matrix whose `x` is a Float32Array, or a CSR
+ * matrix.
+ * @throws InvalidParameterError before any tensor work, for missing
+ * options, an unknown option, a `data` argument that is not a matrix, or
+ * an `nComponents` that is not an integer between 1 and
+ * min(nSamples, nFeatures).
+ * @throws InvalidDataError before any tensor work, for dense values that
+ * are not a Float32Array, and for empty, malformed or non-finite data.
  */
 export async function pca(
   data: BaselineData,
   options: PcaOptions,
 ): Promise<PcaResult> {
+  assertOptions(options, OPTION_NAMES, 'nComponents');
   assertValidInput(data);
   const source = rowSource(data);
   const { nSamples: n, nFeatures: d } = source;
@@ -135,13 +144,17 @@ function flipSigns(rows: Float64Array, d: number): void {
 function zeroVarianceWarnings(variances: Float64Array): FixclustWarning[] {
   const first = variances.findIndex((v) => v === 0);
   if (first < 0) return [];
+  const last = variances.length - 1;
+  const explanation =
+    first === last
+      ? `component ${first} explains no variance, because the centred ` +
+        `data has rank ${first}; its direction is arbitrary`
+      : `components ${first} to ${last} explain no variance, because the ` +
+        `centred data has rank ${first}; their directions are arbitrary`;
   return [
     {
       code: 'zero-variance-components',
-      message:
-        `components ${first} to ${variances.length - 1} explain no variance, ` +
-        `because the centred data has rank ${first}; their directions are ` +
-        `arbitrary, so use nComponents ≤ ${Math.max(first, 1)}`,
+      message: `${explanation}, so use nComponents ≤ ${Math.max(first, 1)}`,
     },
   ];
 }

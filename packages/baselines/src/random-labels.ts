@@ -6,7 +6,9 @@ import {
 
 import {
   assertCountInRange,
+  assertOptions,
   emptyClusterWarnings,
+  optionNames,
   resolveSeed,
 } from './options.js';
 
@@ -20,6 +22,11 @@ export interface RandomLabelsOptions {
    */
   seed?: number;
 }
+
+const OPTION_NAMES = optionNames<RandomLabelsOptions>({
+  nClusters: true,
+  seed: true,
+});
 
 /** Result of {@link randomLabels}. */
 export interface RandomLabelsResult {
@@ -38,14 +45,15 @@ export interface RandomLabelsResult {
  *
  * @param nSamples - number of samples to label.
  * @throws InvalidParameterError when `nSamples` is not a positive integer,
- * `nClusters` is not an integer between 1 and `nSamples`, or the seed is
- * invalid.
+ * the options are missing or contain an unknown option, `nClusters` is not
+ * an integer between 1 and `nSamples`, or the seed is invalid.
  */
 export function randomLabels(
   nSamples: number,
   options: RandomLabelsOptions,
 ): RandomLabelsResult {
   assertIntegerInRange('nSamples', nSamples, 1);
+  assertOptions(options, OPTION_NAMES, 'nClusters');
   const { nClusters } = options;
   assertCountInRange('nClusters', nClusters, nSamples);
   const seed = resolveSeed(options.seed);

@@ -1,4 +1,5 @@
 import { InvalidDataError, InvalidParameterError } from './errors.js';
+import { assertValidCsr, type CsrMatrix } from './sparse.js';
 import type { Dataset } from './types.js';
 
 /**
@@ -196,4 +197,122 @@ export function assertValidDataset(dataset: Dataset): void {
         `${dataset.nSamples} samples`,
     );
   }
+}
+
+/**
+ * Checks that `values`, the values of a dense matrix passed as `name`, are
+ * a Float32Array of this realm, the only dense type tfjs and the model
+ * accept.
+ *
+ * @throws InvalidDataError naming the type received and the copy to make.
+ */
+export function assertFloat32Values(
+  name: string,
+  values: unknown,
+): asserts values is Float32Array {
+  if (values instanceof Float32Array) return;
+  throw new InvalidDataError(
+    `${name} must be a Float32Array of this realm, got ` +
+      `${describeDenseValues(values)}; copy a flat array of numbers with ` +
+      'Float32Array.from(x), rows with Float32Array.from(rows.flat())',
+  );
+}
+
+/**
+ * Checks a dense row-major matrix passed as the argument `name`: an object
+ * `{ x, nSamples, nFeatures }` whose `x` is a Float32Array of this realm and
+ * whose sizes are integers, then its size and values as
+ * {@link assertValidData} does. Other fields, such as a data set's
+ * `labels`, are allowed.
+ *
+ * @throws InvalidParameterError when `data` is not such an object or a
+ * size is not an integer of at least 0; InvalidDataError for `x` of
+ * another type, a size mismatch or a non-finite value.
+ */
+export function assertDenseMatrix(
+  data: unknown,
+  name = 'data',
+): asserts data is { x: Float32Array; nSamples: number; nFeatures: number } {
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data) ||
+    ArrayBuffer.isView(data)
+  ) {
+    throw new InvalidParameterError(
+      name,
+      data,
+      `${name} must be an object { x, nSamples, nFeatures } with x a ` +
+        `row-major Float32Array, got ${describeValue(data)}` +
+        wrapHint(data),
+    );
+  }
+  const { x, nSamples, nFeatures } = data as Record<string, unknown>;
+  assertIntegerInRange(`${name}.nSamples`, nSamples as number, 0);
+  assertIntegerInRange(`${name}.nFeatures`, nFeatures as number, 0);
+  assertFloat32Values(`${name}.x`, x);
+  assertValidData(x, nSamples as number, nFeatures as number);
+}
+
+/**
+ * Checks a {@link CsrMatrix} passed as the argument `name`: integer sizes,
+ * `indptr` and `indices` Int32Arrays, `data` a Float32Array (of any realm,
+ * because CSR rows are copied into new dense blocks before use), then its
+ * structure and values as {@link assertValidCsr} does.
+ *
+ * @throws InvalidParameterError when a size is not an integer of at least
+ * 0; InvalidDataError for an array of another type, naming the copy to
+ * make, or a malformed or non-finite matrix.
+ */
+export function assertCsrMatrix(
+  matrix: CsrMatrix,
+  name = 'data',
+): asserts matrix is CsrMatrix {
+  assertIntegerInRange(`${name}.nRows`, matrix.nRows, 0);
+  assertIntegerInRange(`${name}.nCols`, matrix.nCols, 0);
+  assertTypedArray(`${name}.indptr`, matrix.indptr, 'Int32Array');
+  assertTypedArray(`${name}.indices`, matrix.indices, 'Int32Array');
+  assertTypedArray(`${name}.data`, matrix.data, 'Float32Array');
+  assertValidCsr(matrix);
+}
+
+function assertTypedArray(
+  name: string,
+  values: unknown,
+  type: 'Int32Array' | 'Float32Array',
+): void {
+  // The tag, unlike instanceof, also matches arrays of another realm.
+  if (Object.prototype.toString.call(values) === `[object ${type}]`) return;
+  const field = name.slice(name.lastIndexOf('.') + 1);
+  const article = type === 'Int32Array' ? 'an' : 'a';
+  throw new InvalidDataError(
+    `${name} must be ${article} ${type}, got ${describeValue(values)}; copy it ` +
+      `with ${type}.from(${field})`,
+  );
+}
+
+/** Describes dense values, telling a Float32Array of another realm apart. */
+function describeDenseValues(values: unknown): string {
+  const isForeign =
+    typeof values === 'object' &&
+    values !== null &&
+    Object.prototype.toString.call(values) === '[object Float32Array]';
+  return isForeign ? 'a Float32Array of another realm' : describeValue(values);
+}
+
+/** Suggests how to wrap an array passed where a matrix object belongs. */
+function wrapHint(data: unknown): string {
+  if (Array.isArray(data) && Array.isArray(data[0])) {
+    return (
+      '; for an array of rows pass { x: Float32Array.from(rows.flat()), ' +
+      'nSamples: rows.length, nFeatures: rows[0].length }'
+    );
+  }
+  if (data instanceof Float32Array) {
+    return '; pass { x: values, nSamples, nFeatures }';
+  }
+  if (Array.isArray(data) || ArrayBuffer.isView(data)) {
+    return '; pass { x: Float32Array.from(values), nSamples, nFeatures }';
+  }
+  return '';
 }

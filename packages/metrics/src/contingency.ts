@@ -31,6 +31,8 @@ export interface ContingencyTable {
  *
  * @param labelsTrue - ground-truth class of each sample.
  * @param labelsPred - predicted cluster of each sample.
+ * @throws InvalidParameterError when an argument is not an array, a typed
+ * array or another array-like object.
  * @throws InvalidDataError when the lengths differ, the inputs are empty, or
  * a label is neither a finite number nor a string.
  */

@@ -5,7 +5,11 @@ import { daviesBouldinScore } from './davies-bouldin.js';
 import type { FeatureMatrix } from './silhouette.js';
 
 function column(values: readonly number[]): FeatureMatrix {
-  return { x: values, nSamples: values.length, nFeatures: 1 };
+  return {
+    x: Float32Array.from(values),
+    nSamples: values.length,
+    nFeatures: 1,
+  };
 }
 
 describe('daviesBouldinScore', () => {
@@ -29,7 +33,8 @@ describe('daviesBouldinScore', () => {
   });
 
   it('uses Euclidean distance', () => {
-    const data = { x: [0, 0, 0, 2, 3, 4, 3, 6], nSamples: 4, nFeatures: 2 };
+    const x = Float32Array.of(0, 0, 0, 2, 3, 4, 3, 6);
+    const data = { x, nSamples: 4, nFeatures: 2 };
     // Centroids (0, 1) and (3, 5), 5 apart; spreads 1 and 1.
     expect(daviesBouldinScore(data, [0, 0, 1, 1])).toBeCloseTo(0.4, 14);
   });
@@ -50,7 +55,7 @@ describe('daviesBouldinScore', () => {
 
   it('does not depend on label names or order', () => {
     const random = new Random(3);
-    const x = Array.from({ length: 60 }, () => random.float());
+    const x = Float32Array.from({ length: 60 }, () => random.float());
     const labels = Array.from({ length: 30 }, () => random.int(3));
     const data = { x, nSamples: 30, nFeatures: 2 };
     expect(

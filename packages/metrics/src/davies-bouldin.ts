@@ -25,10 +25,13 @@ const ZERO_TOLERANCE = 1e-8;
  *
  * Float64 throughout; O(n d + k² d) for k clusters.
  *
+ * @param data - a dense matrix whose `x` is a Float32Array.
  * @param labels - cluster of each sample: numbers or strings.
- * @throws InvalidDataError for empty or non-finite data, a label count that
- * differs from the number of samples, or fewer than 2 or more than n − 1
- * distinct labels.
+ * @throws InvalidParameterError for a `data` or `labels` argument of the
+ * wrong kind.
+ * @throws InvalidDataError for values that are not a Float32Array, empty or
+ * non-finite data, a label count that differs from the number of samples,
+ * or fewer than 2 or more than n − 1 distinct labels.
  */
 export function daviesBouldinScore(
   data: FeatureMatrix,

@@ -1,4 +1,8 @@
-import { InvalidDataError } from '@fixclust/core';
+import {
+  describeValue,
+  InvalidDataError,
+  InvalidParameterError,
+} from '@fixclust/core';
 
 /**
  * Class or cluster labels, one per sample: finite numbers (usually
@@ -9,6 +13,34 @@ import { InvalidDataError } from '@fixclust/core';
  * different labels, while `0` and `-0` are the same one.
  */
 export type Labels = ArrayLike<number | string>;
+
+/**
+ * Checks that `labels`, the argument `name`, is an array, a typed array or
+ * another array-like object, so that a string, a number or a missing
+ * argument is reported by name instead of being read as labels.
+ *
+ * @throws InvalidParameterError naming the argument and what it got.
+ */
+export function assertLabelArray(
+  labels: unknown,
+  name: string,
+): asserts labels is Labels {
+  if (Array.isArray(labels)) return;
+  if (ArrayBuffer.isView(labels) && !(labels instanceof DataView)) return;
+  // A DataView has no length, so it fails here.
+  const length = (labels as { length?: unknown } | null)?.length;
+  const isArrayLike =
+    typeof labels === 'object' &&
+    Number.isSafeInteger(length) &&
+    (length as number) >= 0;
+  if (isArrayLike) return;
+  throw new InvalidParameterError(
+    name,
+    labels,
+    `${name} must be an array of labels (numbers or strings) or a typed ` +
+      `array such as an Int32Array, got ${describeValue(labels)}`,
+  );
+}
 
 /** Labels replaced by dense ids 0 … k - 1. */
 export interface EncodedLabels {
@@ -47,18 +79,22 @@ export function encodeLabels(labels: Labels, name: string): EncodedLabels {
 }
 
 /**
- * Checks that the two label arrays have the same, non-zero length.
+ * Checks that both arguments are label arrays of the same, non-zero length.
  *
+ * @throws InvalidParameterError naming an argument that is not an array.
  * @throws InvalidDataError naming both lengths, or saying both are empty.
  */
 export function assertMatchingLabels(
   labelsTrue: Labels,
   labelsPred: Labels,
 ): void {
+  assertLabelArray(labelsTrue, 'labelsTrue');
+  assertLabelArray(labelsPred, 'labelsPred');
   if (labelsTrue.length !== labelsPred.length) {
     throw new InvalidDataError(
-      `labelsTrue has ${labelsTrue.length} labels but labelsPred has ` +
-        `${labelsPred.length}; pass one label per sample in both`,
+      `labelsTrue has ${countOf(labelsTrue.length, 'label')} but ` +
+        `labelsPred has ${labelsPred.length}; pass one label per sample in ` +
+        'both',
     );
   }
   if (labelsTrue.length === 0) {
@@ -77,12 +113,21 @@ function assertValidLabel(
   if (typeof label === 'string') return;
   if (typeof label === 'number' && Number.isFinite(label)) return;
   throw new InvalidDataError(
-    `${name}[${index}] is ${describeValue(label)}; ` +
+    `${name}[${index}] is ${describeLabel(label)}; ` +
       'each label must be a finite number or a string',
   );
 }
 
-function describeValue(value: unknown): string {
+/** Writes `count` with the noun, in the plural unless `count` is 1. */
+export function countOf(
+  count: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+function describeLabel(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (value === null || value === undefined) return String(value);
   return `a value of type ${typeof value}`;

@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { silhouetteScore, type FeatureMatrix } from './silhouette.js';
 
 function column(values: readonly number[]): FeatureMatrix {
-  return { x: values, nSamples: values.length, nFeatures: 1 };
+  return {
+    x: Float32Array.from(values),
+    nSamples: values.length,
+    nFeatures: 1,
+  };
 }
 
 /**
@@ -42,12 +46,8 @@ function definitionSilhouette(data: FeatureMatrix, labels: number[]): number {
   return total / n;
 }
 
-function randomData(
-  random: Random,
-  n: number,
-  d: number,
-): FeatureMatrix & { x: number[] } {
-  const x = Array.from({ length: n * d }, () => random.float() * 10);
+function randomData(random: Random, n: number, d: number): FeatureMatrix {
+  const x = Float32Array.from({ length: n * d }, () => random.float() * 10);
   return { x, nSamples: n, nFeatures: d };
 }
 
@@ -67,8 +67,11 @@ describe('silhouetteScore', () => {
   });
 
   it('uses Euclidean distance', () => {
-    const data = { x: [0, 0, 3, 4, 0, 1, 3, 5], nSamples: 4, nFeatures: 2 };
-    const result = silhouetteScore(data, [0, 1, 0, 1]);
+    const x = Float32Array.of(0, 0, 3, 4, 0, 1, 3, 5);
+    const result = silhouetteScore(
+      { x, nSamples: 4, nFeatures: 2 },
+      [0, 1, 0, 1],
+    );
     // a = 1 for every point. (0, 0) and (3, 5) are 5 and √34 from the
     // other cluster; (0, 1) and (3, 4) are 5 and √18 from it.
     const far = (5 + Math.sqrt(34)) / 2;
@@ -111,7 +114,9 @@ describe('silhouetteScore', () => {
     const labels = Array.from({ length: 200 }, () => random.int(3));
     const rows = new Random(5).sample(200, 40);
     const subset = {
-      x: Array.from(rows).flatMap((r) => data.x.slice(r * 3, r * 3 + 3)),
+      x: Float32Array.from(
+        Array.from(rows).flatMap((r) => [...data.x.subarray(r * 3, r * 3 + 3)]),
+      ),
       nSamples: 40,
       nFeatures: 3,
     };

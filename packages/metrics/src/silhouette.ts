@@ -1,20 +1,27 @@
 import {
+  assertDenseMatrix,
   assertIntegerInRange,
-  assertSeed,
-  assertValidData,
+  assertKnownKeys,
+  assertOptionsObject,
   InvalidDataError,
   MAX_SEED,
   Random,
 } from '@fixclust/core';
 
-import { encodeLabels, type Labels } from './labels.js';
+import {
+  assertLabelArray,
+  countOf,
+  encodeLabels,
+  type Labels,
+} from './labels.js';
 
 /**
- * Samples as a dense row-major matrix: `x` has `nSamples * nFeatures`
- * values, row i starting at `i * nFeatures`.
+ * Samples as a dense row-major matrix, the shape the other fixclust
+ * packages use: `x` has `nSamples * nFeatures` values, row i starting at
+ * `i * nFeatures`.
  */
 export interface FeatureMatrix {
-  x: ArrayLike<number>;
+  x: Float32Array;
   nSamples: number;
   nFeatures: number;
 }
@@ -34,6 +41,11 @@ export interface SilhouetteOptions {
    */
   seed?: number;
 }
+
+const OPTION_NAMES: readonly (keyof SilhouetteOptions)[] = [
+  'sampleSize',
+  'seed',
+];
 
 /** Result of {@link silhouetteScore}. */
 export interface SilhouetteResult {
@@ -63,17 +75,22 @@ export const DEFAULT_SILHOUETTE_SAMPLE_SIZE = 10_000;
  * each other only. Cost: O(m² d) float64 operations for m scored samples
  * of d features, which for m = 10,000 and d = 784 is about 4 × 10¹⁰.
  *
+ * @param data - a dense matrix whose `x` is a Float32Array.
  * @param labels - cluster of each sample: numbers or strings.
- * @throws InvalidDataError for empty or non-finite data, a label count
- * that differs from the number of samples, or fewer than 2 or more than
- * m − 1 distinct labels among the scored samples; InvalidParameterError
- * for an invalid `sampleSize` or `seed`.
+ * @throws InvalidParameterError for a `data` or `labels` argument of the
+ * wrong kind, an unknown option, or an invalid `sampleSize` or `seed`.
+ * @throws InvalidDataError for values that are not a Float32Array, empty
+ * or non-finite data, or a label count that differs from the number of
+ * samples. Also for fewer than 2 or more than m − 1 distinct labels among
+ * the scored samples.
  */
 export function silhouetteScore(
   data: FeatureMatrix,
   labels: Labels,
   options: SilhouetteOptions = {},
 ): SilhouetteResult {
+  assertOptionsObject('options', options, false);
+  assertKnownKeys('', options, OPTION_NAMES);
   assertFeatureMatrix(data, labels);
   const n = data.nSamples;
   const sampleSize =
@@ -85,7 +102,9 @@ export function silhouetteScore(
     n,
     `the number of samples (${n})`,
   );
-  if (options.seed !== undefined) assertSeed(options.seed);
+  if (options.seed !== undefined) {
+    assertIntegerInRange('seed', options.seed, 0, MAX_SEED);
+  }
 
   let seed: number | undefined;
   let rows: Int32Array | undefined;
@@ -106,16 +125,21 @@ export function silhouetteScore(
 }
 
 /**
- * Checks the matrix and that there is one label per sample.
+ * Checks the matrix's types, size and values, and that there is one label
+ * per sample.
  *
- * @throws InvalidDataError naming the first non-finite value or both counts.
+ * @throws InvalidParameterError for a `data` or `labels` argument of the
+ * wrong kind.
+ * @throws InvalidDataError for values that are not a Float32Array, naming
+ * the copy to make, and naming the first non-finite value or both counts.
  */
 export function assertFeatureMatrix(data: FeatureMatrix, labels: Labels): void {
-  assertValidData(data.x, data.nSamples, data.nFeatures);
+  assertDenseMatrix(data, 'data');
+  assertLabelArray(labels, 'labels');
   if (labels.length !== data.nSamples) {
     throw new InvalidDataError(
-      `labels has ${labels.length} entries but data has ${data.nSamples} ` +
-        'samples; pass one label per sample',
+      `labels has ${countOf(labels.length, 'entry', 'entries')} but data ` +
+        `has ${countOf(data.nSamples, 'sample')}; pass one label per sample`,
     );
   }
 }

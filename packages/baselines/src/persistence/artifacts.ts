@@ -1,6 +1,10 @@
 import {
+  assertKnownKeys,
+  assertOneOf,
+  assertOptionsObject,
   checkWeightsBytes,
   decodeArrays,
+  describeValue,
   describeWeights,
   encodeArrays,
   InvalidParameterError,
@@ -10,6 +14,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 
 import {
+  BASELINE_KINDS,
   createFitted,
   parametersOf,
   type BaselineKind,
@@ -93,6 +98,9 @@ export interface LoadBaselineOptions<K extends BaselineKind = BaselineKind> {
  * free.
  *
  * @param source Name used in error messages, such as the manifest's path.
+ * @throws InvalidParameterError when `weights` is not a Uint8Array,
+ * `source` not a string, or the options are not an object of known
+ * options with a known `kind`.
  * @throws InvalidDataError naming `source` and the field at fault for
  * another format (a deep model included) or format version, another kind
  * than `options.kind`, missing or truncated weights, a checksum mismatch,
@@ -105,6 +113,16 @@ export async function deserializeBaseline<K extends BaselineKind>(
   source = 'baseline',
   options: LoadBaselineOptions<K> = {},
 ): Promise<FittedBaselineOf<K>> {
+  if (!(weights instanceof Uint8Array)) {
+    throw new InvalidParameterError(
+      'weights',
+      weights,
+      `weights must be a Uint8Array of the weights file's bytes, got ` +
+        describeValue(weights),
+    );
+  }
+  assertNonEmptyString('source', source);
+  assertLoadOptions(options, ['kind']);
   const manifest = validateBaselineManifest(manifestJson, source, options.kind);
   await checkWeightsBytes(manifest.weights, weights, source);
 
@@ -121,6 +139,39 @@ export async function deserializeBaseline<K extends BaselineKind>(
     arrays as Map<string, Float64Array>,
   );
   return createFitted(parameters, {}) as FittedBaselineOf<K>;
+}
+
+/**
+ * Checks the options of {@link deserializeBaseline} and the loaders: an
+ * object, when given, whose keys are all in `known` and whose `kind` is a
+ * {@link BaselineKind}.
+ *
+ * @throws InvalidParameterError naming the argument or option at fault.
+ */
+export function assertLoadOptions(
+  options: unknown,
+  known: readonly string[],
+): void {
+  assertOptionsObject('options', options, false);
+  if (options === undefined) return;
+  assertKnownKeys('', options as object, known);
+  const { kind } = options as { kind?: unknown };
+  if (kind !== undefined) assertOneOf('kind', kind, BASELINE_KINDS);
+}
+
+/**
+ * Checks that `value`, the argument `name`, is a non-empty string.
+ *
+ * @throws InvalidParameterError naming the argument and what it got.
+ */
+export function assertNonEmptyString(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidParameterError(
+      name,
+      value,
+      `${name} must be a non-empty string, got ${describeValue(value)}`,
+    );
+  }
 }
 
 function checkShapes(manifest: BaselineManifest, fail: ManifestFailure) {
