@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { InvalidParameterError } from './errors.js';
 import { Random } from './random.js';
 import {
+  BUILT_IN_REPRESENTATIVE_NAMES,
   createRepresentatives,
   getRepresentativeType,
+  listRepresentativeTypes,
   registerRepresentativeType,
   type RepresentativeType,
 } from './representatives.js';
@@ -51,6 +53,80 @@ describe('representative registry', () => {
     expect(() =>
       registerRepresentativeType(fixedType('Bad Name', [[0], [1]])),
     ).toThrow(InvalidParameterError);
+  });
+
+  it('rejects a missing type', () => {
+    expect(() =>
+      registerRepresentativeType(undefined as unknown as RepresentativeType),
+    ).toThrow(
+      'type must be a representative type object with name, description, ' +
+        'defaultDimension and create, got undefined',
+    );
+  });
+
+  it('rejects a type without create', () => {
+    const type = { ...fixedType('registry-no-create', [[0]]) };
+    delete (type as Partial<RepresentativeType>).create;
+    expect(() => registerRepresentativeType(type)).toThrow(
+      'representative type "registry-no-create" must have a create ' +
+        'function, got undefined',
+    );
+  });
+
+  it('rejects an unknown option', () => {
+    const type = fixedType('registry-options', [[0], [1]]);
+    expect(() =>
+      registerRepresentativeType(type, { replce: true } as never),
+    ).toThrow('replce is not an option; the options are replace');
+  });
+
+  it('rejects a replace that is not a boolean', () => {
+    const type = fixedType('registry-replace-type', [[0], [1]]);
+    expect(() =>
+      registerRepresentativeType(type, {
+        replace: 'yes' as unknown as boolean,
+      }),
+    ).toThrow('replace must be true or false, got the string "yes"');
+  });
+});
+
+describe('built-in representative names', () => {
+  it('are taken before the built-ins are registered', () => {
+    expect(listRepresentativeTypes().map((t) => t.name)).not.toContain(
+      'vertex',
+    );
+    expect(() =>
+      registerRepresentativeType(fixedType('vertex', [[0], [1]])),
+    ).toThrow(
+      'representative type "vertex" is a built-in type of ' +
+        '@fixclust/representatives; pass { replace: true } to replace it',
+    );
+    expect(listRepresentativeTypes().map((t) => t.name)).not.toContain(
+      'vertex',
+    );
+  });
+
+  it('can be replaced before the built-ins are registered', () => {
+    const type = fixedType('sphere', [[0], [1]]);
+    registerRepresentativeType(type, { replace: true });
+    expect(getRepresentativeType('sphere')).toBe(type);
+  });
+
+  it('say how to register an unregistered built-in', () => {
+    expect(() => getRepresentativeType('simplex')).toThrow(
+      'representative type "simplex" is built into ' +
+        '@fixclust/representatives but not registered yet; call its ' +
+        'registerBuiltInRepresentatives() first',
+    );
+  });
+
+  it('list the four built-in layouts', () => {
+    expect(BUILT_IN_REPRESENTATIVE_NAMES).toEqual([
+      'vertex',
+      'simplex',
+      'orthogonal',
+      'sphere',
+    ]);
   });
 });
 

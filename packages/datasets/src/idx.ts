@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 
 import { InvalidDataError } from '@fixclust/core';
 
+import { assertBytes, assertPath } from './arguments.js';
 import { formatBytes, readDataFile } from './files.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -48,11 +49,13 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * bytes, 1f 8b).
  *
  * @param path - File to read.
+ * @throws InvalidParameterError when `path` is not a string.
  * @throws InvalidDataError naming the file when it is missing or unreadable,
  *   when its gzip stream is corrupt, or for any problem {@link parseIdx}
  *   reports.
  */
 export async function readIdx(path: string): Promise<IdxArray> {
+  assertPath('path', path);
   const bytes = await readDataFile(path, 'IDX file');
   if (!isGzip(bytes)) return parseIdx(bytes, path);
 
@@ -79,11 +82,15 @@ export async function readIdx(path: string): Promise<IdxArray> {
  *
  * @param bytes - Whole file contents.
  * @param path - File name used in error messages.
+ * @throws InvalidParameterError when `bytes` is not a Uint8Array (a Node
+ *   Buffer is one) or `path` is not a string.
  * @throws InvalidDataError naming `path` when the magic number or type code
  *   is invalid, or when the data is shorter (truncated) or longer than the
  *   header declares.
  */
 export function parseIdx(bytes: Uint8Array, path: string): IdxArray {
+  assertBytes(bytes);
+  assertPath('path', path);
   const code = checkMagic(bytes, path);
   const type = IDX_TYPES[code];
   const shape = parseShape(bytes, path);

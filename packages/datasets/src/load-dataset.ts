@@ -1,5 +1,6 @@
 import { InvalidParameterError, type Dataset } from '@fixclust/core';
 
+import { assertOptions } from './arguments.js';
 import type { DatasetSplit } from './digits.js';
 import { loadMnist } from './mnist.js';
 import {
@@ -7,7 +8,7 @@ import {
   load20Newsgroups,
 } from './text/newsgroups.js';
 import { toDenseDataset, type SparseDataset } from './text/sparse-dataset.js';
-import { USPS_FILE_NAME, loadUsps } from './usps.js';
+import { loadUsps, missingUspsPath } from './usps.js';
 
 /** Names of the data sets {@link loadDataset} can load. */
 export const DATASET_NAMES = ['mnist', 'usps', '20news'] as const;
@@ -28,14 +29,21 @@ export interface LoadDatasetOptions {
   split?: DatasetSplit | undefined;
 }
 
+/** Keys of {@link LoadDatasetOptions}. */
+const LOAD_DATASET_OPTION_NAMES = [
+  'path',
+  'split',
+] as const satisfies ReadonlyArray<keyof LoadDatasetOptions>;
+
 /**
  * Loads a data set by name with {@link loadMnist}, {@link loadUsps} or
  * {@link load20Newsgroups} as a dense data set. 20 Newsgroups is densified
  * from its TF-IDF matrix (151 MB for 18,846 × 2,000); use
  * {@link loadSparseDataset} to keep it sparse.
  *
- * @throws InvalidParameterError when `name` is unknown, or when `path` is
- *   missing for USPS or 20 Newsgroups, which have no bundled copy.
+ * @throws InvalidParameterError when `name` is unknown, `options` has a key
+ *   other than `path` and `split`, or `path` is missing for USPS or 20
+ *   Newsgroups, which have no bundled copy.
  * @throws InvalidDataError from the loader when its files are missing or
  *   malformed.
  */
@@ -43,19 +51,13 @@ export async function loadDataset(
   name: DatasetName,
   options: LoadDatasetOptions = {},
 ): Promise<Dataset> {
+  assertOptions(options, LOAD_DATASET_OPTION_NAMES);
   const split = options.split ?? 'all';
   switch (name) {
     case 'mnist':
       return loadMnist({ path: options.path, split });
     case 'usps':
-      if (options.path === undefined) {
-        throw new InvalidParameterError(
-          'path',
-          undefined,
-          `USPS has no bundled copy; pass path, the location of ` +
-            `${USPS_FILE_NAME} or of the folder that contains it`,
-        );
-      }
+      if (options.path === undefined) throw missingUspsPath();
       return loadUsps({ path: options.path, split });
     case '20news':
       return toDenseDataset(await loadSparseDataset(name, options));
@@ -79,7 +81,8 @@ export type SparseDatasetName = (typeof SPARSE_DATASET_NAMES)[number];
  * Loads a data set whose rows are sparse by name, keeping them in CSR form:
  * `20news` with {@link load20Newsgroups}.
  *
- * @throws InvalidParameterError when `name` is unknown or `path` is missing.
+ * @throws InvalidParameterError when `name` is unknown, `options` has a key
+ *   other than `path` and `split`, or `path` is missing.
  * @throws InvalidDataError from the loader when its file is missing or
  *   malformed.
  */
@@ -87,6 +90,7 @@ export async function loadSparseDataset(
   name: SparseDatasetName,
   options: LoadDatasetOptions = {},
 ): Promise<SparseDataset> {
+  assertOptions(options, LOAD_DATASET_OPTION_NAMES);
   if (name !== '20news') {
     throw new InvalidParameterError(
       'name',

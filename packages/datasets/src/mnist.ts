@@ -11,6 +11,7 @@ import {
   type DatasetSplit,
   type StoredSplit,
 } from './digits.js';
+import { assertOptions, assertPath } from './arguments.js';
 import { statOrUndefined } from './files.js';
 import { readIdx, type IdxArray } from './idx.js';
 
@@ -68,9 +69,13 @@ const ALL_FILE_NAMES = Object.values(MNIST_FILES)
  *   and `nClasses` 10.
  * @throws InvalidDataError naming the folder or file that is missing or
  *   malformed.
- * @throws InvalidParameterError when `split` is not `all`, `train` or `test`.
+ * @throws InvalidParameterError when `options` has a key other than
+ *   `path` and `split`, `path` is not a string, or `split` is not `all`,
+ *   `train` or `test`.
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
+  assertOptions(options, ['path', 'split']);
+  if (options.path !== undefined) assertPath('path', options.path);
   const split = options.split ?? 'all';
   const parts = storedSplits(split);
   const directory = options.path ?? mnistDirectoryFromPackage();

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   InvalidParameterError,
   type Dataset,
   type Random,
@@ -17,14 +18,16 @@ import type { SparseDataset } from './text/sparse-dataset.js';
  *   gives the same rows.
  * @returns A new data set with copies of the chosen rows; `name`, `nClasses`
  *   and `sampleShape` are kept.
- * @throws InvalidParameterError when `n` is not an integer from 1 to
- *   `dataset.nSamples`.
+ * @throws InvalidParameterError when `dataset` is not a data set, `n` is
+ *   not an integer from 1 to `dataset.nSamples`, or `random` is not a
+ *   generator.
  */
 export function sampleDataset(
   dataset: Dataset,
   n: number,
   random: Random,
 ): Dataset {
+  assertSampleArguments(dataset, random);
   const { nSamples, nFeatures } = dataset;
   assertSampleSize(n, nSamples, dataset.name);
   if (n === nSamples) return dataset;
@@ -57,14 +60,16 @@ export function sampleDataset(
  * replacement, keeping them in their original order, with their labels;
  * the sparse counterpart of {@link sampleDataset}.
  *
- * @throws InvalidParameterError when `n` is not an integer from 1 to
- *   `dataset.nSamples`.
+ * @throws InvalidParameterError when `dataset` is not a data set, `n` is
+ *   not an integer from 1 to `dataset.nSamples`, or `random` is not a
+ *   generator.
  */
 export function sampleSparseDataset(
   dataset: SparseDataset,
   n: number,
   random: Random,
 ): SparseDataset {
+  assertSampleArguments(dataset, random);
   const { nSamples, x } = dataset;
   assertSampleSize(n, nSamples, dataset.name);
   if (n === nSamples) return dataset;
@@ -104,6 +109,31 @@ function sourceRowsOf(
 ): Int32Array {
   if (parentRows === undefined) return Int32Array.from(rows);
   return Int32Array.from(rows, (row) => parentRows[row]!);
+}
+
+/**
+ * Checks that `dataset` is an object with a row count and `random` a
+ * generator with `sample`, so that a missing argument is named.
+ */
+function assertSampleArguments(dataset: unknown, random: unknown): void {
+  const nSamples = (dataset as { nSamples?: unknown } | null)?.nSamples;
+  if (typeof dataset !== 'object' || typeof nSamples !== 'number') {
+    throw new InvalidParameterError(
+      'dataset',
+      dataset,
+      `dataset must be a data set with x, nSamples and nFeatures, such as ` +
+        `loadDataset returns, got ${describeValue(dataset)}`,
+    );
+  }
+  const sample = (random as { sample?: unknown } | null)?.sample;
+  if (typeof random !== 'object' || typeof sample !== 'function') {
+    throw new InvalidParameterError(
+      'random',
+      random,
+      `random must be a Random of @fixclust/core, such as new Random(0), ` +
+        `got ${describeValue(random)}`,
+    );
+  }
 }
 
 function assertSampleSize(n: number, nSamples: number, name: string): void {

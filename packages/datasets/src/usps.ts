@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 
-import { InvalidDataError, type Dataset } from '@fixclust/core';
+import {
+  InvalidDataError,
+  InvalidParameterError,
+  type Dataset,
+} from '@fixclust/core';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 
 import {
@@ -12,6 +16,7 @@ import {
   type DatasetSplit,
   type StoredSplit,
 } from './digits.js';
+import { assertOptions, assertPath } from './arguments.js';
 import { statOrUndefined } from './files.js';
 import { checkHdf5File, withHdf5File, type H5Module } from './hdf5.js';
 
@@ -59,9 +64,14 @@ interface UspsPart {
  * @returns A data set named `usps` (`usps-train` or `usps-test` for one
  *   part), with `sampleShape` [16, 16] and `nClasses` 10.
  * @throws InvalidDataError naming the file and what is missing or malformed.
- * @throws InvalidParameterError when `split` is not `all`, `train` or `test`.
+ * @throws InvalidParameterError when `options` is missing or has a key
+ *   other than `path` and `split`, `path` is missing or not a string, or
+ *   `split` is not `all`, `train` or `test`.
  */
 export async function loadUsps(options: UspsOptions): Promise<Dataset> {
+  assertOptions(options, ['path', 'split'], true);
+  if (options.path === undefined) throw missingUspsPath();
+  assertPath('path', options.path);
   const split = options.split ?? 'all';
   const groups = storedSplits(split);
   const path = await resolveUspsFile(options.path);
@@ -81,6 +91,19 @@ export async function loadUsps(options: UspsOptions): Promise<Dataset> {
     nClasses: DIGIT_CLASSES,
     sampleShape: [...USPS_SAMPLE_SHAPE],
   };
+}
+
+/**
+ * Builds the error for a USPS load without `path`, which has no bundled
+ * copy to fall back on.
+ */
+export function missingUspsPath(): InvalidParameterError {
+  return new InvalidParameterError(
+    'path',
+    undefined,
+    `USPS has no bundled copy; pass path, the location of ` +
+      `${USPS_FILE_NAME} or of the folder that contains it`,
+  );
 }
 
 /** Returns `path`, or `path/usps.h5` when `path` is a folder. */

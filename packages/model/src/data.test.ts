@@ -115,9 +115,10 @@ describe.each([
 
 describe('assertValidMatrix', () => {
   it.each([
-    ['a Float64Array', new Float64Array(6), 'Float64Array'],
-    ['a plain array', [1, 2, 3, 4, 5, 6], 'Array'],
-    ['a string', 'abc', 'string "abc"'],
+    ['a Float64Array', new Float64Array(6), 'a Float64Array'],
+    ['a plain array', [1, 2, 3, 4, 5, 6], 'an array of 6'],
+    ['a string', 'abc', 'the string "abc"'],
+    ['a missing x', undefined, 'undefined'],
     [
       'a Float32Array of another realm',
       runInNewContext('new Float32Array(6)'),
@@ -126,9 +127,9 @@ describe('assertValidMatrix', () => {
   ])('rejects %s as dense data', (_, x, kind) => {
     const data = { x, nSamples: 3, nFeatures: 2 } as unknown as DataMatrix;
     expect(() => assertValidMatrix(data)).toThrow(
-      `dense data must be a Float32Array of this realm, got ${kind}; copy ` +
-        'a flat array of numbers with Float32Array.from(x), rows with ' +
-        'Float32Array.from(rows.flat())',
+      `data.x must be a Float32Array of this realm or a CSR matrix, got ` +
+        `${kind}; copy a flat array of numbers with Float32Array.from(x), ` +
+        'rows with Float32Array.from(rows.flat())',
     );
   });
 });

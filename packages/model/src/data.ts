@@ -1,8 +1,11 @@
 import {
+  assertIntegerInRange,
   assertValidCsr,
   assertValidData,
   densifyRows,
+  describeValue,
   InvalidDataError,
+  InvalidParameterError,
   isCsrMatrix,
   type CsrMatrix,
 } from '@fixclust/core';
@@ -25,19 +28,25 @@ export interface DataMatrix {
 }
 
 /**
- * Checks type, shape and values: a Float32Array or a CSR matrix,
- * non-empty, consistent sizes, finite values.
+ * Checks type, shape and values: an object with a Float32Array or a CSR
+ * matrix as `x` and integer sizes, non-empty, consistent sizes, finite
+ * values.
  *
+ * @param name - Name of the argument, for messages, such as `epochSample`.
+ * @throws InvalidParameterError when `data` is not an object or a size is
+ * not an integer of at least 0.
  * @throws InvalidDataError for dense data of another type, and naming the
  * first non-finite row and column.
  */
-export function assertValidMatrix(data: DataMatrix): void {
+export function assertValidMatrix(data: DataMatrix, name = 'data'): void {
+  assertMatrixArgument(data, name);
   if (!isCsrMatrix(data.x)) {
     if (!(data.x instanceof Float32Array)) {
       throw new InvalidDataError(
-        `dense data must be a Float32Array of this realm, got ` +
-          `${describeValues(data.x)}; copy a flat array of numbers with ` +
-          `Float32Array.from(x), rows with Float32Array.from(rows.flat())`,
+        `${name}.x must be a Float32Array of this realm or a CSR matrix, ` +
+          `got ${describeValues(data.x)}; copy a flat array of numbers ` +
+          `with Float32Array.from(x), rows with ` +
+          `Float32Array.from(rows.flat())`,
       );
     }
     assertValidData(data.x, data.nSamples, data.nFeatures);
@@ -53,15 +62,41 @@ export function assertValidMatrix(data: DataMatrix): void {
   assertValidCsr(data.x);
 }
 
+/**
+ * Checks that `data` is an object whose sizes are integers, so that a
+ * missing or misplaced argument is reported by name.
+ *
+ * @throws InvalidParameterError naming the argument or the size.
+ */
+function assertMatrixArgument(data: unknown, name: string): void {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const rows = Array.isArray(data) && Array.isArray(data[0]);
+    const hint = rows
+      ? '; for an array of rows pass { x: Float32Array.from(rows.flat()), ' +
+        'nSamples: rows.length, nFeatures: rows[0].length }'
+      : '';
+    throw new InvalidParameterError(
+      name,
+      data,
+      `${name} must be an object { x, nSamples, nFeatures } with x a ` +
+        `row-major Float32Array or a CSR matrix, got ` +
+        `${describeValue(data)}${hint}`,
+    );
+  }
+  const { nSamples, nFeatures } = data as Record<string, unknown>;
+  assertIntegerInRange(`${name}.nSamples`, nSamples as number, 0);
+  assertIntegerInRange(`${name}.nFeatures`, nFeatures as number, 0);
+}
+
 /** Names the kind of a value passed as data, for messages. */
 function describeValues(values: unknown): string {
-  if (values === null || typeof values !== 'object') {
-    return `${typeof values} ${JSON.stringify(values) ?? String(values)}`;
-  }
-  const name = values.constructor?.name ?? 'an object';
   // The same name as this realm's class: made in another realm, such as a
   // vm context, which tfjs's own checks do not accept either.
-  return name === 'Float32Array' ? 'a Float32Array of another realm' : name;
+  const name = (values as object | null | undefined)?.constructor?.name;
+  if (typeof values === 'object' && name === 'Float32Array') {
+    return 'a Float32Array of another realm';
+  }
+  return describeValue(values);
 }
 
 /**

@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { countDistinctRows, type DataMatrix } from './data.js';
 import type { ResolvedOptions, RunSelection } from './options.js';
 import type { PcaProgress } from './preprocessing/index.js';
-import type { EpochProgress, ModelRunRecord, RunOutcome } from './train.js';
+import type {
+  EpochProgress,
+  ModelRunRecord,
+  RunOutcome,
+  TrainingRecord,
+} from './train.js';
 
 /** Options of {@link FixedRepresentativeClustering.fit}. */
 export interface FitOptions {
@@ -22,7 +27,8 @@ export interface FitOptions {
   onPcaProgress?: (progress: PcaProgress) => void;
   /**
    * Stops training: the current epoch ends after its current step, no
-   * further run starts, and the best parameters so far are kept.
+   * further run starts, and the best parameters so far are kept. The
+   * result then has an `aborted` warning.
    */
   signal?: AbortSignal;
   /**
@@ -171,6 +177,34 @@ export function distinctRowWarnings(
         `only ${distinct} distinct point${distinct === 1 ? '' : 's'} ` +
         `exist for ${nClusters} clusters, so at least ` +
         `${nClusters - distinct} clusters must stay empty`,
+    },
+  ];
+}
+
+/**
+ * Warns when the abort signal cut a run short or kept a run from
+ * starting, because the result then comes from fewer epochs or runs than
+ * the options request.
+ */
+export function abortWarnings(
+  records: readonly TrainingRecord[],
+  options: Pick<ResolvedOptions, 'nRuns'>,
+): FixclustWarning[] {
+  const cut = records.filter((r) => r.aborted).map((r) => r.run);
+  if (cut.length === 0 && records.length >= options.nRuns) return [];
+  const cutShort =
+    cut.length === 0
+      ? 'no run was cut short'
+      : cut.length === 1
+        ? `run ${cut[0]} was cut short`
+        : `runs ${cut.join(', ')} were cut short`;
+  return [
+    {
+      code: 'aborted',
+      message:
+        `training was stopped by the abort signal after ${records.length} ` +
+        `of ${options.nRuns} runs started (${cutShort}), so the result ` +
+        `uses the best weights trained before the stop`,
     },
   ];
 }

@@ -169,6 +169,49 @@ describe('FixedRepresentativeClustering', () => {
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]!.aborted).toBe(true);
     expect(result.labels).toHaveLength(200);
+    expect(result.warnings).toContainEqual({
+      code: 'aborted',
+      message:
+        'training was stopped by the abort signal after 1 of 3 runs ' +
+        'started (run 0 was cut short), so the result uses the best ' +
+        'weights trained before the stop',
+    });
+  });
+
+  it('warns when an abort stops runs between runs', async () => {
+    const controller = new AbortController();
+    const model = new FixedRepresentativeClustering({
+      ...smallFit,
+      nRuns: 3,
+      epochs: 2,
+      seed: 1,
+    });
+    const result = await model.fit(blobs(10), {
+      signal: controller.signal,
+      onEpochEnd: ({ run, epoch }) => {
+        if (run === 0 && epoch === 1) controller.abort();
+      },
+    });
+    expect(result.runs).toHaveLength(1);
+    expect(result.runs[0]!.aborted).toBe(false);
+    expect(result.warnings.map((w) => w.message)).toContain(
+      'training was stopped by the abort signal after 1 of 3 runs ' +
+        'started (no run was cut short), so the result uses the best ' +
+        'weights trained before the stop',
+    );
+  });
+
+  it('gives no abort warning after training ends', async () => {
+    const controller = new AbortController();
+    const model = new FixedRepresentativeClustering({ ...smallFit, seed: 1 });
+    const result = await model.fit(blobs(10), {
+      signal: controller.signal,
+      onEpochEnd: ({ run, epoch }) => {
+        if (run === 1 && epoch === 2) controller.abort();
+      },
+    });
+    expect(result.runs).toHaveLength(2);
+    expect(result.warnings.map((w) => w.code)).not.toContain('aborted');
   });
 
   it('reports each epoch to the callback', async () => {

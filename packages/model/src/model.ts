@@ -1,5 +1,6 @@
 import {
   assertIntegerInRange,
+  assertOptionsObject,
   clusterWarnings,
   InvalidParameterError,
   Random,
@@ -11,9 +12,12 @@ import {
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
+import { requireBackend } from './backend-check.js';
 import { assertValidMatrix, type DataMatrix } from './data.js';
+import { assertFitOptions } from './fit-arguments.js';
 import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {
+  abortWarnings,
   activeBackendInfo,
   distinctRowWarnings,
   runRecords,
@@ -102,7 +106,10 @@ export class FixedRepresentativeClustering {
   readonly options: ResolvedOptions;
   private fitted: FittedState | undefined;
 
-  /** @throws InvalidParameterError naming the first invalid option. */
+  /**
+   * @throws InvalidParameterError when `options` is not an object, and
+   * naming the first unknown or invalid option.
+   */
   constructor(options: FixedRepresentativeOptions) {
     this.options = resolveOptions(options);
   }
@@ -111,15 +118,16 @@ export class FixedRepresentativeClustering {
    * Rebuilds a fitted model from its options and fitted state, as loading a
    * saved model does.
    *
-   * @throws InvalidParameterError when the state does not match the
-   * options: representative count, network sizes, mixture parameters or
-   * preprocessing.
+   * @throws InvalidParameterError when `state` is not an object or does not
+   * match the options: representative count, network sizes, mixture
+   * parameters or preprocessing.
    */
   static fromFitted(
     options: FixedRepresentativeOptions,
     state: FittedState,
   ): FixedRepresentativeClustering {
     const model = new FixedRepresentativeClustering(options);
+    assertOptionsObject('state', state, true);
     assertStateMatches(model.options, state);
     model.fitted = state;
     return model;
@@ -134,10 +142,17 @@ export class FixedRepresentativeClustering {
    * Fits the preprocessing, then trains `nRuns` runs and keeps the one with
    * the lowest best-epoch loss.
    *
+   * @throws InvalidParameterError when `data` is not a matrix or a
+   * streaming data set, or for an unknown or invalid fit option.
    * @throws InvalidParameterError when `nClusters` exceeds the number of
-   * samples, or an option does not fit the data (image shape, `pca`
-   * count, scaling of sparse data, autoencoder sizes); InvalidDataError
-   * for empty or non-finite data. All are thrown before any training.
+   * samples, or an option does not fit the data (image shape, `pca` count,
+   * scaling of sparse data, autoencoder sizes).
+   * @throws InvalidDataError for empty or non-finite data.
+   * @throws BackendUnavailableError when no TensorFlow.js backend has been
+   * started. All these are thrown before any training.
+   *
+   * A fit stopped by `fitOptions.signal` returns the best weights trained
+   * so far, with an `aborted` warning.
    *
    * A {@link StreamingDataset} is read in shuffled blocks of rows every
    * epoch, as `fitOptions.blockSize` and `blocksPerShuffle` set. Its reads
@@ -148,6 +163,7 @@ export class FixedRepresentativeClustering {
     data: DataMatrix | StreamingDataset,
     fitOptions: FitOptions & StreamFitOptions & ParallelFitOptions = {},
   ): Promise<FitResult> {
+    assertFitOptions(fitOptions);
     // Streaming data: training and labelling read it in blocks.
     if (isStreamingDataset(data)) {
       const fitted = await fitStream(this.options, data, fitOptions);
@@ -155,8 +171,8 @@ export class FixedRepresentativeClustering {
       return fitted.result;
     }
     const startTime = performance.now();
-    this.validateData(data);
-    await tf.ready();
+    this.validateData(data, fitOptions.epochSample);
+    await requireBackend('fit');
 
     const prepared = await fitPreprocessing(data, this.options, {
       onPcaProgress: fitOptions.onPcaProgress,
@@ -167,7 +183,6 @@ export class FixedRepresentativeClustering {
     const representatives = representativeTensors(points);
     const epochSample = await this.prepareEpochSample(
       fitOptions.epochSample,
-      data.nFeatures,
       prepared.preprocessing,
       points,
     );
@@ -212,8 +227,10 @@ export class FixedRepresentativeClustering {
    * space, or with trained mixture parameters to its most probable
    * component, in batches of `predictBatchSize` rows.
    *
-   * @throws InvalidParameterError before `fit` or when the number of
-   * features differs from the training data's.
+   * @throws InvalidParameterError before `fit`, when `data` is not a
+   * matrix or a streaming data set, or when the number of features
+   * differs from the training data's; BackendUnavailableError when no
+   * TensorFlow.js backend has been started.
    */
   async predict(data: DataMatrix | StreamingDataset): Promise<Int32Array> {
     // Streaming data: labelled one block at a time.
@@ -221,6 +238,7 @@ export class FixedRepresentativeClustering {
       return predictStream(this.fitted, data, this.options);
     }
     const fitted = this.requireFitted(data);
+    await requireBackend('predict');
     const input = await applyPreprocessing(data, fitted.preprocessing);
     const size = this.options.predictBatchSize;
     return predictLabels(fitted, input, size, this.options.loss);
@@ -231,7 +249,7 @@ export class FixedRepresentativeClustering {
    * row, `nSamples × k` row-major; rows sum to 1.
    *
    * @throws UnsupportedFeatureError for the `km` loss, which has no
-   * probabilistic model.
+   * probabilistic model; otherwise as {@link predict}.
    */
   async predictProba(data: DataMatrix): Promise<Float32Array> {
     const loss = this.options.loss;
@@ -242,14 +260,20 @@ export class FixedRepresentativeClustering {
       );
     }
     const fitted = this.requireFitted(data);
+    await requireBackend('predictProba');
     const input = await applyPreprocessing(data, fitted.preprocessing);
     const size = this.options.predictBatchSize;
     return componentPosteriors(fitted, loss, input, size);
   }
 
-  /** Returns the mapped coordinates of each row, `nSamples × d`, row-major. */
+  /**
+   * Returns the mapped coordinates of each row, `nSamples × d`, row-major.
+   *
+   * @throws as {@link predict} on a matrix.
+   */
   async transform(data: DataMatrix): Promise<Float32Array> {
     const fitted = this.requireFitted(data);
+    await requireBackend('transform');
     const input = await applyPreprocessing(data, fitted.preprocessing);
     return mapRows(fitted, input, this.options.predictBatchSize);
   }
@@ -292,6 +316,7 @@ export class FixedRepresentativeClustering {
     const summary = summariseClusters(labels, nClusters);
     const warnings: FixclustWarning[] = [
       ...runs.flatMap((r) => r.warnings),
+      ...abortWarnings(records, this.options),
       ...clusterWarnings(summary),
     ];
     return {
@@ -313,32 +338,24 @@ export class FixedRepresentativeClustering {
     };
   }
 
-  /**
-   * Checks and preprocesses the rows that epoch progress maps.
-   *
-   * @throws InvalidParameterError when their number of features differs
-   * from the fit data's; InvalidDataError for empty or non-finite rows.
-   */
+  /** Preprocesses the rows that epoch progress maps, which are checked. */
   private async prepareEpochSample(
     sample: DataMatrix | undefined,
-    nFeatures: number,
     preprocessing: Preprocessing,
     points: number[][],
   ): Promise<TrainingContext['epochSample']> {
     if (sample === undefined) return undefined;
-    assertValidMatrix(sample);
-    if (sample.nFeatures !== nFeatures) {
-      throw new InvalidParameterError(
-        'epochSample',
-        sample.nFeatures,
-        `epochSample has ${sample.nFeatures} features, but the fit data ` +
-          `has ${nFeatures}`,
-      );
-    }
     return { data: await applyPreprocessing(sample, preprocessing), points };
   }
 
-  private validateData(data: DataMatrix): void {
+  /**
+   * Checks the fit data and the rows that epoch progress maps.
+   *
+   * @throws InvalidParameterError when `nClusters` exceeds the number of
+   * samples or the sample's number of features differs from the data's;
+   * InvalidDataError for empty or non-finite rows.
+   */
+  private validateData(data: DataMatrix, sample?: DataMatrix): void {
     assertValidMatrix(data);
     assertIntegerInRange(
       'nClusters',
@@ -347,6 +364,16 @@ export class FixedRepresentativeClustering {
       data.nSamples,
       `the number of samples (${data.nSamples})`,
     );
+    if (sample === undefined) return;
+    assertValidMatrix(sample, 'epochSample');
+    if (sample.nFeatures !== data.nFeatures) {
+      throw new InvalidParameterError(
+        'epochSample',
+        sample.nFeatures,
+        `epochSample has ${sample.nFeatures} features, but the fit data ` +
+          `has ${data.nFeatures}`,
+      );
+    }
   }
 
   private async trainRuns(
@@ -409,6 +436,7 @@ export class FixedRepresentativeClustering {
         'the model is not fitted yet; call fit() before predict() or transform()',
       );
     }
+    assertValidMatrix(data);
     if (data.nFeatures !== this.fitted.nFeatures) {
       throw new InvalidParameterError(
         'nFeatures',
@@ -417,7 +445,6 @@ export class FixedRepresentativeClustering {
           `${this.fitted.nFeatures}; pass rows with the training data's features`,
       );
     }
-    assertValidMatrix(data);
     return this.fitted;
   }
 }

@@ -119,6 +119,7 @@ describe('parallel runs', () => {
     const result = await fitWith(2, [], controller.signal);
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]!.aborted).toBe(true);
+    expect(result.warnings.map((w) => w.code)).toContain('aborted');
   });
 
   it('reject a missing backend module', async () => {

@@ -4,6 +4,7 @@ import {
   assertIntegerInRange,
   assertKnownKeys,
   assertOneOf,
+  assertOptionsObject,
   assertSeed,
   CLUSTERING_LOSSES,
   type ClusteringLoss,
@@ -34,11 +35,13 @@ import {
  * Fills in defaults and checks every option that does not depend on the
  * data.
  *
- * @throws InvalidParameterError naming the first invalid option.
+ * @throws InvalidParameterError when `options` is not an object, and
+ * naming the first unknown or invalid option.
  */
 export function resolveOptions(
   options: FixedRepresentativeOptions,
 ): ResolvedOptions {
+  assertOptionsObject('options', options, true);
   const presetName = options.preset ?? 'km50';
   const presets: Record<string, PresetSettings> = {
     ...PRESETS,

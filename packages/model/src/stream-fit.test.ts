@@ -158,6 +158,23 @@ describe('fit on a streaming dataset', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('warns after an abort', async () => {
+    const controller = new AbortController();
+    const model = new FixedRepresentativeClustering({ ...smallFit, seed: 2 });
+    const result = await model.fit(arrayStream(sortedBlobs(6), 40), {
+      signal: controller.signal,
+      onEpochEnd: ({ epoch }) => {
+        if (epoch === 0) controller.abort();
+      },
+    });
+    expect(result.runs).toHaveLength(1);
+    expect(result.warnings.map((w) => w.message)).toContain(
+      'training was stopped by the abort signal after 1 of 2 runs ' +
+        'started (run 0 was cut short), so the result uses the best ' +
+        'weights trained before the stop',
+    );
+  });
+
   it('rejects scaling', async () => {
     const model = new FixedRepresentativeClustering({
       ...smallFit,

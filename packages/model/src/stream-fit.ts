@@ -9,11 +9,12 @@ import {
   type FixclustWarning,
   type StreamingDataset,
 } from '@fixclust/core';
-import * as tf from '@tensorflow/tfjs-core';
 
+import { requireBackend } from './backend-check.js';
 import type { DataMatrix } from './data.js';
 import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {
+  abortWarnings,
   activeBackendInfo,
   isBetterRun,
   runRecord,
@@ -80,6 +81,8 @@ interface StreamSetup {
  * @throws UnsupportedFeatureError for `scaling` or `pca`, which are fitted
  *   on the whole data set, and for more than one worker.
  * @throws InvalidDataError for any problem the data set's reads report.
+ * @throws BackendUnavailableError when no TensorFlow.js backend has been
+ *   started.
  */
 export async function fitStream(
   options: ResolvedOptions,
@@ -88,7 +91,7 @@ export async function fitStream(
 ): Promise<StreamFit> {
   const startTime = performance.now();
   checkStreamFit(options, dataset, fitOptions);
-  await tf.ready();
+  await requireBackend('fit');
 
   const random = new Random(options.seed);
   const points = buildRepresentatives(options, random.fork());
@@ -123,6 +126,8 @@ export async function fitStream(
  * @throws InvalidParameterError when the model is not fitted or the number
  *   of features differs from the training data's.
  * @throws InvalidDataError for any problem the data set's reads report.
+ * @throws BackendUnavailableError when no TensorFlow.js backend has been
+ *   started.
  */
 export async function predictStream(
   fitted: FittedState | undefined,
@@ -144,6 +149,7 @@ export async function predictStream(
         `on ${fitted.nFeatures}`,
     );
   }
+  await requireBackend('predict');
   return streamLabels(fitted, dataset, options, fitted.preprocessing);
 }
 
@@ -266,6 +272,7 @@ async function collectStreamResult(
   const summary = summariseClusters(labels, nClusters);
   const warnings: FixclustWarning[] = [
     ...runs.flatMap((r) => r.warnings),
+    ...abortWarnings(records, options),
     ...clusterWarnings(summary),
   ];
   const result: FitResult = {

@@ -2,6 +2,9 @@ import type { Worker } from 'node:worker_threads';
 
 import {
   assertIntegerInRange,
+  assertKnownKeys,
+  assertOptionsObject,
+  describeValue,
   FixclustError,
   InvalidParameterError,
 } from '@fixclust/core';
@@ -93,10 +96,22 @@ export class RunWorkerPool {
    * Starts the threads and returns without waiting for their backends,
    * which start while this thread goes on; {@link ready} waits for them.
    *
-   * @throws InvalidParameterError when `threads` is not a positive integer.
+   * @throws InvalidParameterError when `options` is not an object or has
+   * an unknown key, `threads` is not a positive integer, `backend` is not
+   * a name, or `backendModule` is not an absolute URL.
    */
   static async start(options: RunWorkerPoolOptions): Promise<RunWorkerPool> {
+    assertOptionsObject('options', options, true);
+    assertKnownKeys('', options, ['threads', 'backend', 'backendModule']);
     assertIntegerInRange('threads', options.threads, 1);
+    if (typeof options.backend !== 'string' || options.backend === '') {
+      throw new InvalidParameterError(
+        'backend',
+        options.backend,
+        `backend must be the name of the fits' backend, such as "wasm", ` +
+          `got ${describeValue(options.backend)}`,
+      );
+    }
     // Loaded here, because a static import of a Node built-in fails in a
     // browser, where the rest of this package loads.
     const { Worker } = await import('node:worker_threads');
@@ -232,10 +247,12 @@ function absoluteUrl(module: string | URL): string {
   try {
     return new URL(module).href;
   } catch {
+    const received =
+      typeof module === 'string' ? `"${module}"` : describeValue(module);
     throw new InvalidParameterError(
       'backendModule',
       module,
-      `backendModule must be an absolute URL, got "${module}"; pass ` +
+      `backendModule must be an absolute URL, got ${received}; pass ` +
         `import.meta.resolve('fixclust/backends') or ` +
         `pathToFileURL(path).href`,
     );

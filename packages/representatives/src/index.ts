@@ -47,10 +47,18 @@ export const BUILT_IN_REPRESENTATIVE_TYPES: readonly DescribedRepresentativeType
 /**
  * Registers the built-in layouts that are not registered yet. Safe to call
  * more than once; the model calls it before looking a type up.
+ *
+ * Their names are taken in the registry from the start, so a plug-in can
+ * register a type under one of them only with `{ replace: true }`, before
+ * or after this call. A built-in replaced that way stays replaced.
  */
 export function registerBuiltInRepresentatives(): void {
   const registered = new Set(listRepresentativeTypes().map((t) => t.name));
   for (const type of BUILT_IN_REPRESENTATIVE_TYPES) {
-    if (!registered.has(type.name)) registerRepresentativeType(type);
+    // The registry reserves the built-in names, so registering one that
+    // is not registered yet takes `replace`.
+    if (!registered.has(type.name)) {
+      registerRepresentativeType(type, { replace: true });
+    }
   }
 }

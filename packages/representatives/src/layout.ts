@@ -1,9 +1,20 @@
 import {
+  assertKnownKeys,
+  assertOptionsObject,
+  describeValue,
   getRepresentativeType,
   InvalidParameterError,
   type RepresentativeRequest,
   type RepresentativeType,
 } from '@fixclust/core';
+
+/** Keys of a {@link RepresentativeRequest}. */
+const REQUEST_KEYS = [
+  'nClusters',
+  'dimension',
+  'options',
+  'random',
+] as const satisfies ReadonlyArray<keyof RepresentativeRequest>;
 
 /** Dimensions a type accepts for a given k, both ends included. */
 export interface DimensionRange {
@@ -62,11 +73,20 @@ export function isDescribedRepresentativeType(
  * Lists the options of a type, given as a type or a registered name. A type
  * that does not describe its options gets an empty list.
  *
- * @throws InvalidParameterError when `type` is a name that is not registered.
+ * @throws InvalidParameterError when `type` is a name that is not
+ * registered, or neither a name nor an object.
  */
 export function describeOptions(
   type: RepresentativeType | string,
 ): readonly RepresentativeOptionDescription[] {
+  if (typeof type !== 'string' && (typeof type !== 'object' || !type)) {
+    throw new InvalidParameterError(
+      'type',
+      type,
+      `type must be a representative type or its registered name, got ` +
+        describeValue(type),
+    );
+  }
   const resolved =
     typeof type === 'string' ? getRepresentativeType(type) : type;
   return isDescribedRepresentativeType(resolved) ? resolved.options : [];
@@ -76,12 +96,16 @@ export function describeOptions(
  * Checks k and the dimension of a request against a type's range and
  * returns both, with the type's default dimension filled in.
  *
- * @throws InvalidParameterError naming the value and the accepted range.
+ * @throws InvalidParameterError naming the value and the accepted range,
+ * or when `request` is not an object or has a key that
+ * {@link RepresentativeRequest} does not have.
  */
 export function resolveLayoutShape(
   type: DescribedRepresentativeType,
   request: RepresentativeRequest,
 ): { nClusters: number; dimension: number } {
+  assertOptionsObject('request', request, true);
+  assertKnownKeys('', request, REQUEST_KEYS);
   const { nClusters } = request;
   if (!Number.isInteger(nClusters) || nClusters < 1) {
     throw new InvalidParameterError(

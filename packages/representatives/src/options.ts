@@ -1,4 +1,5 @@
 import {
+  assertOptionsObject,
   InvalidParameterError,
   type RepresentativeRequest,
 } from '@fixclust/core';
@@ -11,12 +12,14 @@ type Options = RepresentativeRequest['options'];
  * Rejects option keys that a type does not list in its `options`, so a
  * misspelt option fails instead of being silently ignored.
  *
- * @throws InvalidParameterError naming the unknown key and the known ones.
+ * @throws InvalidParameterError naming the unknown key and the known ones,
+ * or when `options` is neither an object nor undefined.
  */
 export function assertKnownOptions(
   type: DescribedRepresentativeType,
   options: Options,
 ): void {
+  assertOptionsObject('representativeOptions', options, false);
   const known = type.options.map((option) => option.name);
   for (const key of Object.keys(options ?? {})) {
     if (!known.includes(key)) {

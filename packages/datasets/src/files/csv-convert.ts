@@ -8,10 +8,15 @@ import {
 } from '@fixclust/core';
 import { CsvError, parse } from 'csv-parse';
 
+import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
 import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
-import { checkCsvOptions, type CsvOptions } from './csv-options.js';
+import {
+  CSV_OPTION_NAMES,
+  checkCsvOptions,
+  type CsvOptions,
+} from './csv-options.js';
 import {
   describeField,
   featureCellProblem,
@@ -60,8 +65,8 @@ const WRITE_ROWS = 4096;
  * returns and the result its labels, class names and feature names.
  * Errors give the place as `path:line`.
  *
- * @throws InvalidParameterError for invalid options or a label column that
- *   is not in the file.
+ * @throws InvalidParameterError when a path is not a string, for unknown
+ *   or invalid options, or a label column that is not in the file.
  * @throws InvalidDataError naming the file and line for an empty file, a
  *   row with another number of fields than the first, a cell that is not
  *   a finite float32 number, an empty label, or malformed quoting.
@@ -71,6 +76,9 @@ export async function convertCsvToNpy(
   npyPath: string,
   options: CsvConversionOptions = {},
 ): Promise<CsvConversion> {
+  assertPath('csvPath', csvPath);
+  assertPath('npyPath', npyPath);
+  assertOptions(options, [...CSV_OPTION_NAMES, 'onProgress']);
   const checked = checkCsvOptions(options);
   const sample = await readSample(csvPath);
   const delimiter = chooseDelimiter(sample, csvPath, checked);

@@ -27,6 +27,14 @@ export interface CsvOptions {
   decimalSeparator?: DecimalSeparator | undefined;
 }
 
+/** Keys of {@link CsvOptions}. */
+export const CSV_OPTION_NAMES = [
+  'delimiter',
+  'header',
+  'labelColumn',
+  'decimalSeparator',
+] as const satisfies ReadonlyArray<keyof CsvOptions>;
+
 /** {@link CsvOptions} after checking, with defaults filled in. */
 export interface CheckedCsvOptions {
   delimiter: string | undefined;

@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 
 import { InvalidDataError } from '@fixclust/core';
 
+import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { defaultCacheDirectory } from '../text/download.js';
 import {
@@ -21,7 +22,11 @@ import {
   type CsvConversion,
   type CsvConversionProgress,
 } from './csv-convert.js';
-import { checkCsvOptions, type CsvOptions } from './csv-options.js';
+import {
+  CSV_OPTION_NAMES,
+  checkCsvOptions,
+  type CsvOptions,
+} from './csv-options.js';
 import { encodeNpyHeader } from './npy-writer.js';
 import { openNpyStream, type NpyStream } from './npy-stream.js';
 import { datasetNameFromPath } from './user-dataset.js';
@@ -38,6 +43,14 @@ export interface CsvStreamOptions extends CsvOptions {
   /** Called as a conversion reads the CSV file; not called for a cache hit. */
   onProgress?: ((progress: CsvConversionProgress) => void) | undefined;
 }
+
+/** Keys of {@link CsvStreamOptions}. */
+export const CSV_STREAM_OPTION_NAMES = [
+  ...CSV_OPTION_NAMES,
+  'cacheDirectory',
+  'blockSize',
+  'onProgress',
+] as const satisfies ReadonlyArray<keyof CsvStreamOptions>;
 
 /** A CSV file read in blocks of rows from its binary cache. */
 export interface CsvStream extends NpyStream {
@@ -69,8 +82,8 @@ interface CacheRecord {
  * same CSV options reuse that cache. The rows are then read as
  * {@link openNpyStream} reads them.
  *
- * @throws InvalidParameterError for invalid options or a label column that
- *   is not in the file.
+ * @throws InvalidParameterError when `path` is not a string, for unknown
+ *   or invalid options, or a label column that is not in the file.
  * @throws InvalidDataError naming the file for any problem
  *   {@link convertCsvToNpy} reports, or when the cache folder cannot be
  *   written.
@@ -79,6 +92,11 @@ export async function openCsvStream(
   path: string,
   options: CsvStreamOptions = {},
 ): Promise<CsvStream> {
+  assertPath('path', path);
+  assertOptions(options, CSV_STREAM_OPTION_NAMES);
+  if (options.cacheDirectory !== undefined) {
+    assertPath('cacheDirectory', options.cacheDirectory);
+  }
   const checked = checkCsvOptions(options);
   const source = resolve(path);
   const stats = await stat(source).catch((error: unknown) => {

@@ -1,10 +1,20 @@
-import { FixclustError, InvalidDataError } from '@fixclust/core';
+import {
+  describeValue,
+  FixclustError,
+  InvalidDataError,
+  InvalidParameterError,
+} from '@fixclust/core';
 import { CsvError, parse } from 'csv-parse/sync';
 
+import { assertOptions, assertPath } from '../arguments.js';
 import { readDataFile } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
 import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
-import { checkCsvOptions, type CsvOptions } from './csv-options.js';
+import {
+  CSV_OPTION_NAMES,
+  checkCsvOptions,
+  type CsvOptions,
+} from './csv-options.js';
 import { CsvTable } from './csv-table.js';
 import { datasetNameFromPath, type UserDataset } from './user-dataset.js';
 
@@ -15,8 +25,8 @@ import { datasetNameFromPath, type UserDataset } from './user-dataset.js';
  * {@link parseCsv} for how the text is read.
  *
  * @param path - File to read; the data set is named after its base name.
- * @throws InvalidParameterError for invalid options, or a label column that
- *   is not in the file.
+ * @throws InvalidParameterError when `path` is not a string, for unknown
+ *   or invalid options, or a label column that is not in the file.
  * @throws InvalidDataError naming the file when it is missing, unreadable or
  *   not UTF-8, or for any problem {@link parseCsv} reports.
  */
@@ -24,6 +34,8 @@ export async function loadCsv(
   path: string,
   options: CsvOptions = {},
 ): Promise<UserDataset> {
+  assertPath('path', path);
+  assertOptions(options, CSV_OPTION_NAMES);
   checkCsvOptions(options);
   const bytes = await readDataFile(path, 'CSV file');
   return parseCsv(decodeUtf8(bytes, path), path, options);
@@ -52,14 +64,24 @@ export async function loadCsv(
  * @throws InvalidDataError when no feature column remains, for malformed
  *   quoting, and when the first 20 lines parse to one column although each
  *   contains another likely delimiter.
- * @throws InvalidParameterError for invalid options, or a label column that
- *   is not in the file.
+ * @throws InvalidParameterError when `text` or `path` is not a string, for
+ *   unknown or invalid options, or a label column that is not in the file.
  */
 export function parseCsv(
   text: string,
   path: string,
   options: CsvOptions = {},
 ): UserDataset {
+  if (typeof text !== 'string') {
+    throw new InvalidParameterError(
+      'text',
+      text,
+      `text must be the contents of a CSV file as a string, got ` +
+        describeValue(text),
+    );
+  }
+  assertPath('path', path);
+  assertOptions(options, CSV_OPTION_NAMES);
   const checked = checkCsvOptions(options);
   if (text.trim() === '') {
     throw new InvalidDataError(

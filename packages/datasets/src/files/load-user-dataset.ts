@@ -2,9 +2,11 @@ import { extname } from 'node:path';
 
 import { InvalidParameterError } from '@fixclust/core';
 
-import type { CsvOptions } from './csv-options.js';
+import { assertOptions, assertPath } from '../arguments.js';
+import { CSV_OPTION_NAMES, type CsvOptions } from './csv-options.js';
 import { loadCsv } from './csv.js';
 import {
+  CSV_STREAM_OPTION_NAMES,
   openCsvStream,
   type CsvStream,
   type CsvStreamOptions,
@@ -28,21 +30,15 @@ export const USER_DATASET_EXTENSIONS = [
 /** Options of {@link loadUserDataset}: those of the reader chosen. */
 export interface LoadUserDatasetOptions extends CsvOptions, NpyDatasetOptions {}
 
-const CSV_OPTION_NAMES = [
-  'delimiter',
-  'header',
-  'labelColumn',
-  'decimalSeparator',
-] as const;
-
 /**
  * Loads a data set from a user's file, chosen by its extension (in any
  * letter case): `.csv`, `.tsv` and `.txt` with {@link loadCsv}, `.npy`
  * with {@link loadNpyDataset}.
  *
- * @throws InvalidParameterError for any other extension, and for an option
- *   that the chosen reader does not read (such as `labelColumn` for an NPY
- *   file or `labelsPath` for a CSV file), so no option is silently ignored.
+ * @throws InvalidParameterError when `path` is not a string, for any other
+ *   extension, and for an unknown option. An option that the chosen reader
+ *   does not read, such as `labelColumn` for an NPY file or `labelsPath`
+ *   for a CSV file, is rejected too, so no option is silently ignored.
  * @throws InvalidDataError from the reader when a file is missing or
  *   malformed.
  */
@@ -50,6 +46,8 @@ export async function loadUserDataset(
   path: string,
   options: LoadUserDatasetOptions = {},
 ): Promise<UserDataset> {
+  assertPath('path', path);
+  assertOptions(options, [...CSV_OPTION_NAMES, 'labelsPath']);
   const extension = extname(path).toLowerCase();
   if (extension === '.npy') {
     const csvOption = CSV_OPTION_NAMES.find(
@@ -64,7 +62,8 @@ export async function loadUserDataset(
     if (options.labelsPath !== undefined) {
       throw unusedOption('labelsPath', options.labelsPath, path, 'CSV');
     }
-    return loadCsv(path, options);
+    const { labelsPath: _labelsPath, ...csvOptions } = options;
+    return loadCsv(path, csvOptions);
   }
   throw unsupportedExtension(path, extension);
 }
@@ -80,8 +79,9 @@ export interface OpenUserDatasetStreamOptions
  * {@link openCsvStream}, which first converts the file once to a binary
  * cache. Call `close()` when done.
  *
- * @throws InvalidParameterError for any other extension, and for an option
- *   that the chosen reader does not read.
+ * @throws InvalidParameterError when `path` is not a string, for any other
+ *   extension, for an unknown option, and for an option that the chosen
+ *   reader does not read.
  * @throws InvalidDataError from the reader when a file is missing or
  *   malformed.
  */
@@ -89,6 +89,8 @@ export async function openUserDatasetStream(
   path: string,
   options: OpenUserDatasetStreamOptions = {},
 ): Promise<NpyStream | CsvStream> {
+  assertPath('path', path);
+  assertOptions(options, [...CSV_STREAM_OPTION_NAMES, 'labelsPath']);
   const extension = extname(path).toLowerCase();
   if (extension === '.npy') {
     const csvOnly = ['cacheDirectory', 'onProgress'] as const;

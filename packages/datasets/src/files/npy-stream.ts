@@ -8,6 +8,7 @@ import {
   type StreamingDataset,
 } from '@fixclust/core';
 
+import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { elementReader, type NpyDtype } from './npy-dtype.js';
 import { readNpyFileHeader } from './npy-file-header.js';
@@ -26,6 +27,12 @@ export interface NpyStreamOptions {
    */
   labelsPath?: string | undefined;
 }
+
+/** Keys of {@link NpyStreamOptions}. */
+export const NPY_STREAM_OPTION_NAMES = [
+  'blockSize',
+  'labelsPath',
+] as const satisfies ReadonlyArray<keyof NpyStreamOptions>;
 
 /** A {@link StreamingDataset} that reads an NPY file in blocks of rows. */
 export interface NpyStream extends StreamingDataset {
@@ -52,12 +59,19 @@ export interface NpyStream extends StreamingDataset {
  * of the block's rows at a time, `d` reads per block instead of one, and
  * gives the same rows as the full reader.
  *
- * @throws InvalidParameterError when `blockSize` is not a positive integer.
+ * @throws InvalidParameterError when `path` or `labelsPath` is not a
+ *   string, `options` has an unknown key, or `blockSize` is not a positive
+ *   integer.
  */
 export async function openNpyStream(
   path: string,
   options: NpyStreamOptions = {},
 ): Promise<NpyStream> {
+  assertPath('path', path);
+  assertOptions(options, NPY_STREAM_OPTION_NAMES);
+  if (options.labelsPath !== undefined) {
+    assertPath('labelsPath', options.labelsPath);
+  }
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_ROWS;
   assertIntegerInRange('blockSize', blockSize, 1);
   const handle = await openFile(path);

@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 import { InvalidParameterError } from '@fixclust/core';
 
+import { assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { formatShape } from './npy-header.js';
 
@@ -62,11 +63,12 @@ export class NpyRowWriter {
   /**
    * Creates (or truncates) the file at `path`.
    *
-   * @throws InvalidParameterError when `nFeatures` is not a positive
-   *   integer.
+   * @throws InvalidParameterError when `path` is not a string or
+   *   `nFeatures` is not a positive integer.
    * @throws InvalidDataError naming the file when it cannot be created.
    */
   static async create(path: string, nFeatures: number): Promise<NpyRowWriter> {
+    assertPath('path', path);
     if (!Number.isInteger(nFeatures) || nFeatures < 1) {
       throw new InvalidParameterError(
         'nFeatures',

@@ -1,5 +1,6 @@
 import { InvalidDataError } from '@fixclust/core';
 
+import { assertBytes, assertOptions, assertPath } from '../arguments.js';
 import { readDataFile } from '../files.js';
 import { encodeNumericClassLabels } from './class-labels.js';
 import { elementReader, type NpyDtype } from './npy-dtype.js';
@@ -34,10 +35,12 @@ type FloatArrayConstructor = Float32ArrayConstructor | Float64ArrayConstructor;
 /**
  * Reads an NPY file (NumPy's `.npy` format, versions 1.0 to 3.0).
  *
+ * @throws InvalidParameterError when `path` is not a string.
  * @throws InvalidDataError naming the file when it is missing or unreadable,
  *   or for any problem {@link parseNpy} reports.
  */
 export async function loadNpy(path: string): Promise<NpyArray> {
+  assertPath('path', path);
   return parseNpy(await readDataFile(path, 'NPY file'), path);
 }
 
@@ -53,6 +56,8 @@ export async function loadNpy(path: string): Promise<NpyArray> {
  *
  * @param bytes - Whole file contents.
  * @param path - File name for messages.
+ * @throws InvalidParameterError when `bytes` is not a Uint8Array (a Node
+ *   Buffer is one) or `path` is not a string.
  * @throws InvalidDataError naming the file for a wrong magic string, an
  *   unsupported version, or an invalid or truncated header.
  * @throws InvalidDataError naming the dtype when it is not numeric, such as
@@ -63,6 +68,8 @@ export async function loadNpy(path: string): Promise<NpyArray> {
  *   its index.
  */
 export function parseNpy(bytes: Uint8Array, path: string): NpyArray {
+  assertBytes(bytes);
+  assertPath('path', path);
   const { header, values } = decodeNpy(bytes, path, Float32Array);
   return {
     dtype: header.type.dtype,
@@ -83,6 +90,8 @@ export function parseNpy(bytes: Uint8Array, path: string): NpyArray {
  * the values written in `classNames`.
  *
  * @param dataPath - NPY file of samples; the data set is named after it.
+ * @throws InvalidParameterError when a path is not a string, or `options`
+ *   has a key other than `labelsPath`.
  * @throws InvalidDataError naming the file for any problem {@link loadNpy}
  *   reports, for data with fewer than 2 dimensions or no values, for labels
  *   that are not 1-dimensional or not one per sample, and for 64-bit
@@ -93,6 +102,11 @@ export async function loadNpyDataset(
   dataPath: string,
   options: NpyDatasetOptions = {},
 ): Promise<UserDataset> {
+  assertPath('dataPath', dataPath);
+  assertOptions(options, ['labelsPath']);
+  if (options.labelsPath !== undefined) {
+    assertPath('labelsPath', options.labelsPath);
+  }
   const data = await loadNpy(dataPath);
   const { shape } = data;
   const nSamples = shape[0] ?? 0;

@@ -1,5 +1,6 @@
 import { InvalidDataError } from '@fixclust/core';
 
+import { assertPath } from '../arguments.js';
 import {
   storedSplits,
   type DatasetSplit,
@@ -86,12 +87,14 @@ interface DocumentFile {
  * @throws InvalidDataError naming the file and what is wrong: not found, not
  *   gzip, not a tar archive, an entry outside the layout above, an unknown
  *   or missing group, a group without documents, or a duplicate file.
- * @throws InvalidParameterError when `split` is not `all`, `train` or `test`.
+ * @throws InvalidParameterError when `path` is not a string, or `split` is
+ *   not `all`, `train` or `test`.
  */
 export async function readNewsgroupsArchive(
   path: string,
   split: DatasetSplit = 'all',
 ): Promise<NewsgroupsDocuments> {
+  assertPath('path', path);
   const parts = storedSplits(split);
   const files: DocumentFile[] = [];
   const seen = new Set<string>();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { InvalidDataError, InvalidParameterError } from '@fixclust/core';
 
+import { assertOptions, assertPath } from '../arguments.js';
 import { statOrUndefined } from '../files.js';
 import {
   checkSha256,
@@ -54,6 +55,16 @@ export interface FetchNewsgroupsOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Keys of {@link FetchNewsgroupsOptions}. */
+const FETCH_OPTION_NAMES = [
+  'path',
+  'cacheDirectory',
+  'url',
+  'sha256',
+  'onProgress',
+  'signal',
+] as const satisfies ReadonlyArray<keyof FetchNewsgroupsOptions>;
+
 /** Result of {@link fetch20Newsgroups}: the archive's path and origin. */
 export interface FetchNewsgroupsResult {
   /** Path of `20news-bydate.tar.gz`, to pass to {@link load20Newsgroups}. */
@@ -78,9 +89,9 @@ export interface FetchNewsgroupsResult {
  * });
  * const news = await load20Newsgroups({ path });
  * ```
- * @throws InvalidParameterError when `path` is combined with `url` or
- *   `cacheDirectory`, `sha256` or `url` is malformed, or the cache folder
- *   cannot be created.
+ * @throws InvalidParameterError when `options` has an unknown key, `path`
+ *   is combined with `url` or `cacheDirectory`, `path`, `cacheDirectory`,
+ *   `sha256` or `url` is malformed, or the cache folder cannot be created.
  * @throws InvalidDataError when `path` does not exist, or its checksum
  *   differs from `sha256`.
  * @throws DownloadError when the download fails, is truncated, or has the
@@ -89,6 +100,10 @@ export interface FetchNewsgroupsResult {
 export async function fetch20Newsgroups(
   options: FetchNewsgroupsOptions = {},
 ): Promise<FetchNewsgroupsResult> {
+  assertOptions(options, FETCH_OPTION_NAMES);
+  for (const name of ['path', 'cacheDirectory'] as const) {
+    if (options[name] !== undefined) assertPath(name, options[name]);
+  }
   if (options.path !== undefined) return useLocalArchive(options);
 
   const url = options.url ?? NEWSGROUPS_URL;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidDataError, assertIntegerInRange } from '@fixclust/core';
 
 import { splitName, type DatasetSplit } from '../digits.js';
+import { assertOptions, assertPath } from '../arguments.js';
 import { statOrUndefined } from '../files.js';
 import { NEWSGROUPS, readNewsgroupsArchive } from './newsgroups-archive.js';
 import type { SparseDataset } from './sparse-dataset.js';
@@ -68,11 +69,15 @@ export interface NewsgroupsDataset extends SparseDataset {
  *   one part), with `nClasses` 20.
  * @throws InvalidDataError naming the file when it is missing or is not a
  *   valid archive.
- * @throws InvalidParameterError when `split` or `maxFeatures` is invalid.
+ * @throws InvalidParameterError when `options` is missing or has a key
+ *   other than `path`, `split` and `maxFeatures`, `path` is missing or not
+ *   a string, or `split` or `maxFeatures` is invalid.
  */
 export async function load20Newsgroups(
   options: NewsgroupsOptions,
 ): Promise<NewsgroupsDataset> {
+  assertOptions(options, ['path', 'split', 'maxFeatures'], true);
+  assertPath('path', options.path);
   const split = options.split ?? 'all';
   const maxFeatures = options.maxFeatures ?? NEWSGROUPS_DEFAULT_FEATURES;
   assertIntegerInRange('maxFeatures', maxFeatures, 1);

@@ -1,4 +1,4 @@
-import { compareCodePoints, tokenize } from './tokenize.js';
+import { compareCodePoints, splitTokens } from './tokenize.js';
 
 /**
  * Term counts of a corpus as a sparse documents × terms matrix in CSR form.
@@ -33,7 +33,7 @@ export function countTerms(
 
   documents.forEach((document, row) => {
     let n = 0;
-    for (const token of tokenize(document, options)) {
+    for (const token of splitTokens(document, options.lowercase)) {
       let id = termIds.get(token);
       if (id === undefined) {
         if (!options.grow) continue;

@@ -5,6 +5,7 @@ import {
   type CsrMatrix,
 } from '@fixclust/core';
 
+import { assertOptions } from '../arguments.js';
 import {
   countTerms,
   remapColumns,
@@ -80,11 +81,12 @@ export class TfidfVectorizer {
   private fitted: FittedVocabulary | undefined;
 
   /**
-   * @throws InvalidParameterError when `maxFeatures` is not a positive
-   *   integer, when `vocabulary` is empty or repeats a term, or when both
-   *   are given.
+   * @throws InvalidParameterError when `options` has an unknown key,
+   *   `maxFeatures` is not a positive integer, `vocabulary` is empty or
+   *   repeats a term, or both are given.
    */
   constructor(options: TfidfVectorizerOptions = {}) {
+    assertOptions(options, ['lowercase', 'maxFeatures', 'vocabulary']);
     this.lowercase = options.lowercase ?? true;
     this.maxFeatures = options.maxFeatures;
     if (this.maxFeatures !== undefined) {

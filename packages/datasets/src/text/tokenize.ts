@@ -1,3 +1,7 @@
+import { describeValue, InvalidParameterError } from '@fixclust/core';
+
+import { assertOptions } from '../arguments.js';
+
 /**
  * A run of two or more word characters, as scikit-learn's default token
  * pattern `(?u)\b\w\w+\b` matches it.
@@ -45,7 +49,20 @@ export function tokenize(
   text: string,
   options: TokenizeOptions = {},
 ): string[] {
-  const source = (options.lowercase ?? true) ? text.toLowerCase() : text;
+  if (typeof text !== 'string') {
+    throw new InvalidParameterError(
+      'text',
+      text,
+      `text must be a string, got ${describeValue(text)}`,
+    );
+  }
+  assertOptions(options, ['lowercase']);
+  return splitTokens(text, options.lowercase ?? true);
+}
+
+/** {@link tokenize} without its argument checks, for the vectorizer. */
+export function splitTokens(text: string, lowercase: boolean): string[] {
+  const source = lowercase ? text.toLowerCase() : text;
   return source.match(TOKEN_PATTERN) ?? [];
 }
 

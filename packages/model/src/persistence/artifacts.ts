@@ -1,5 +1,6 @@
 import {
   checkWeightsBytes,
+  describeValue,
   describeWeights,
   encodeArrays,
   getRepresentativeType,
@@ -36,11 +37,20 @@ export { sha256Hex } from '@fixclust/core';
  * has format version 1 when every tensor is a dense mapping layer, and 2
  * otherwise.
  *
- * @throws InvalidParameterError when the model is not fitted.
+ * @throws InvalidParameterError when `model` is not a
+ * FixedRepresentativeClustering or is not fitted.
  */
 export async function serializeModel(
   model: FixedRepresentativeClustering,
 ): Promise<ModelArtifacts> {
+  if (!(model instanceof FixedRepresentativeClustering)) {
+    throw new InvalidParameterError(
+      'model',
+      model,
+      `model must be a FixedRepresentativeClustering, got ` +
+        describeValue(model),
+    );
+  }
   const state = model.fittedState;
   if (state === undefined) {
     throw new InvalidParameterError(

@@ -9,6 +9,8 @@
  * @packageDocumentation
  */
 import {
+  assertKnownKeys,
+  assertOptionsObject,
   FixclustError,
   Random,
   type InvalidParameterError,
@@ -40,6 +42,14 @@ export interface RepresentativeConformanceOptions {
   seeds?: readonly number[];
 }
 
+/** Keys of {@link RepresentativeConformanceOptions}. */
+const CONFORMANCE_OPTION_NAMES = [
+  'clusterCounts',
+  'dimensionRange',
+  'optionSets',
+  'seeds',
+] as const satisfies ReadonlyArray<keyof RepresentativeConformanceOptions>;
+
 /**
  * Declares the conformance suite for one representative type.
  *
@@ -54,11 +64,15 @@ export interface RepresentativeConformanceOptions {
  * type.
  *
  * @throws Error when the type has no `dimensionRange` and none is given.
+ * @throws InvalidParameterError when `options` is not an object or has a
+ * key other than those of {@link RepresentativeConformanceOptions}.
  */
 export function describeRepresentativeConformance(
   type: RepresentativeType,
   options: RepresentativeConformanceOptions = {},
 ): void {
+  assertOptionsObject('options', options, false);
+  assertKnownKeys('', options, CONFORMANCE_OPTION_NAMES);
   const range = options.dimensionRange ?? describedRange(type);
   const settings: Settings = {
     range,
