@@ -147,11 +147,6 @@ export function runReportInput(
           { name: 'trained', ...summary.trained },
         ];
   const warnings = summary.warnings.map((warning) => warning.message);
-  if (summary.aborted) {
-    warnings.push(
-      'training was interrupted; results use the best model so far',
-    );
-  }
   const input: RunReportInput = {
     title: `fixclust run: ${summary.dataset.name}`,
     overview: overview(summary),

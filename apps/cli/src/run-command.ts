@@ -536,7 +536,9 @@ function summarise(
     collapsedRuns: result.collapsedRuns,
     bestRun: result.bestRun,
     runs: result.runs,
-    aborted: result.runs.some((run) => run.aborted),
+    // The model's warning also covers a stop between two runs, which
+    // marks no run as aborted.
+    aborted: result.warnings.some((warning) => warning.code === 'aborted'),
     warnings: result.warnings,
     labelFree: null,
   };
@@ -545,9 +547,6 @@ function summarise(
 function reportEnd(output: Output, summary: RunSummary, result: FitResult) {
   if (result.warnings.length > 0) {
     output.error(formatWarnings(result.warnings));
-  }
-  if (summary.aborted) {
-    output.error('training was interrupted; results use the best model so far');
   }
   if (summary.init !== null && summary.trained !== null) {
     output.log(
