@@ -197,6 +197,19 @@ describe('fit arguments', () => {
     );
   });
 
+  it.each(['blockSize', 'blocksPerShuffle'])(
+    'rejects %s for data in memory, which reads no blocks',
+    async (name) => {
+      const error = await rejection(model.fit(data, { [name]: 4 }));
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error.message).toBe(
+        `${name} applies only to a StreamingDataset, but the data is in ` +
+          `memory; remove ${name}, or wrap the data with ` +
+          'arrayStream(data, blockSize) from @fixclust/core to train in blocks',
+      );
+    },
+  );
+
   it('rejects null fit options', async () => {
     const error = await rejection(model.fit(data, null as never));
     expect(error.message).toBe(

@@ -97,3 +97,23 @@ function assertSignal(signal: unknown): void {
       `got ${describeValue(signal)}`,
   );
 }
+
+/**
+ * Rejects the block options of a streamed fit in a fit of data in memory,
+ * which reads no blocks, so that they are not silently ignored.
+ *
+ * @throws InvalidParameterError naming the option.
+ */
+export function assertNoStreamOptions(fitOptions: StreamFitOptions): void {
+  for (const name of ['blockSize', 'blocksPerShuffle'] as const) {
+    const value = fitOptions[name];
+    if (value === undefined) continue;
+    throw new InvalidParameterError(
+      name,
+      value,
+      `${name} applies only to a StreamingDataset, but the data is in ` +
+        `memory; remove ${name}, or wrap the data with ` +
+        `arrayStream(data, blockSize) from @fixclust/core to train in blocks`,
+    );
+  }
+}

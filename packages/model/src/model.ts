@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { requireBackend } from './backend-check.js';
 import { assertValidMatrix, type DataMatrix } from './data.js';
-import { assertFitOptions } from './fit-arguments.js';
+import { assertFitOptions, assertNoStreamOptions } from './fit-arguments.js';
 import { buildRepresentatives, fitNetworkShape } from './fit-setup.js';
 import {
   abortWarnings,
@@ -171,6 +171,7 @@ export class FixedRepresentativeClustering {
       return fitted.result;
     }
     const startTime = performance.now();
+    assertNoStreamOptions(fitOptions);
     this.validateData(data, fitOptions.epochSample);
     await requireBackend('fit');
 
