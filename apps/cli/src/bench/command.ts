@@ -17,7 +17,7 @@ import {
   writeBenchRecord,
   type BenchRecord,
 } from './report.js';
-import { runGrid } from './runner.js';
+import { exitWithParent, runGrid } from './runner.js';
 import { BENCH_METHODS, type BenchCell, type BenchMethod } from './types.js';
 
 /** Options of `fixclust bench`, as parsed from the command line. */
@@ -89,13 +89,15 @@ export async function benchCommand(
 
 /**
  * Runs one cell given as JSON and prints its rows as JSON on stdout. With
- * `modelDirectory`, a deep preset's model is saved there.
+ * `modelDirectory`, a deep preset's model is saved there. Started by
+ * `runInChild`, it exits when its parent is gone.
  */
 export async function benchCellCommand(
   json: string,
   output: Output,
   modelDirectory?: string,
 ): Promise<number> {
+  exitWithParent();
   const rows = await runCell(JSON.parse(json) as BenchCell, modelDirectory);
   output.log(JSON.stringify(rows));
   return 0;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { describeWithData } from '../../../../tools/test-data.js';
 import { captureOutput, type CapturedOutput } from '../test-output.js';
-import { runGrid } from './runner.js';
+import { runGrid, summariseStderr } from './runner.js';
 import type { BenchCell, BenchRow } from './types.js';
 
 describeWithData('runGrid with two workers', ['usps/usps.h5'], (data) => {
@@ -46,5 +46,28 @@ describeWithData('runGrid with two workers', ['usps/usps.h5'], (data) => {
     const started = output.stderr.filter((line) => line.endsWith('…'));
     expect(started).toHaveLength(4);
     expect(output.stderr.some((line) => line.startsWith('[4/4]'))).toBe(true);
+  });
+});
+
+describe('summariseStderr', () => {
+  it('keeps the fixclust line before a stack', () => {
+    const stderr = [
+      'fixclust: unexpected error: Error: no such file',
+      '    at open (node:internal/fs:1:1)',
+      '    at load (file:///a.js:2:2)',
+      '    at run (file:///b.js:3:3)',
+    ].join('\n');
+    expect(summariseStderr(stderr)).toBe(
+      'fixclust: unexpected error: Error: no such file',
+    );
+  });
+
+  it('falls back to the last lines', () => {
+    const stderr = 'one\ntwo\nthree\nfour\n';
+    expect(summariseStderr(stderr)).toBe('two | three | four');
+  });
+
+  it('names empty stderr', () => {
+    expect(summariseStderr(' \n')).toBe('no output on stderr');
   });
 });

@@ -61,27 +61,45 @@ export function describeCell(cell: BenchCell): string {
   return `${cell.dataset} ${features} ${cell.method} on ${cell.backend}, seed ${cell.seed}`;
 }
 
+/** Options of {@link runInChild}. */
+export interface ChildOptions {
+  /** Aborting it ends the cell's process with SIGTERM. */
+  signal?: AbortSignal;
+  /** Called with the process id once the cell's process has started. */
+  onSpawn?: (pid: number) => void;
+}
+
 /**
  * Runs `fixclust bench-cell` on `cell` in a child process and returns its
  * rows. With `modelDirectory`, a deep preset's model is saved there.
  *
- * @throws Error naming the exit status or signal and the last lines of
- * the child's stderr when it fails.
+ * The child runs in a process group of its own, so a terminal's Ctrl-C
+ * reaches only this process, which decides what happens to the cell. The
+ * child keeps an IPC channel to this process and exits when it closes
+ * (see {@link exitWithParent}), so a parent killed with SIGKILL leaves no
+ * cell running.
+ *
+ * @throws Error naming the exit status or signal and the child's error:
+ * its `fixclust:` line, or else the last lines of its stderr.
  */
 export function runInChild(
   cell: BenchCell,
   modelDirectory?: string,
+  options: ChildOptions = {},
 ): Promise<BenchRow[]> {
   const args = [binary, 'bench-cell', JSON.stringify(cell)];
   if (modelDirectory !== undefined) args.push('--model-dir', modelDirectory);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) {
@@ -90,8 +108,40 @@ export function runInChild(
       }
       const reason =
         signal === null ? `exit status ${code}` : `signal ${signal}`;
-      const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+      const detail = summariseStderr(stderr);
       reject(new Error(`cell process ended with ${reason}: ${detail}`));
     });
   });
+}
+
+/**
+ * Picks the part of a failed cell's stderr that names its error. That is
+ * the last `fixclust:` line, which the CLI prints before a stack trace,
+ * or else the last 3 lines.
+ */
+export function summariseStderr(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length === 0) return 'no output on stderr';
+  const errors = lines.filter((line) => line.startsWith('fixclust:'));
+  if (errors.length > 0) return errors[errors.length - 1]!;
+  return lines.slice(-3).join(' | ');
+}
+
+/** Exit status of a cell process whose parent has gone. */
+const PARENT_GONE_STATUS = 129;
+
+/**
+ * Ends this process when the process that started it with
+ * {@link runInChild} is gone, because that process alone reads the rows.
+ * Does nothing in a process started without an IPC channel.
+ */
+export function exitWithParent(): void {
+  const channel = process.channel;
+  if (channel === undefined) return;
+  // The channel must not keep the process running once the cell is done.
+  channel.unref();
+  process.once('disconnect', () => process.exit(PARENT_GONE_STATUS));
 }

@@ -43,12 +43,53 @@ describe('expandGrid', () => {
       method: 'km1',
       backend: 'cpu',
       seed: 1,
-      runs: 10,
       epochs: 10,
       nInit: 10,
       limit: undefined,
       silhouetteSampleSize: 2000,
     });
+  });
+
+  it('leaves runs to the preset, as bench does', async () => {
+    const [cell] = await expandGrid(
+      { datasets: ['mnist'], methods: ['km-plus'], backends: ['cpu'] },
+      'grid.json',
+    );
+    expect(cell!.runs).toBeUndefined();
+  });
+
+  it('keeps the key of a cell that sets runs', async () => {
+    const [cell] = await expandGrid(
+      { ...grid, seeds: [1], pca: [0], methods: ['km50'] },
+      'grid.json',
+    );
+    expect(cellKey(cell!)).toBe(
+      '735868bdc39decf752b621bb31e26fa93b8dfd097153139b8df237570f881bcf',
+    );
+  });
+
+  it('rejects an unknown backend', async () => {
+    const expansion = expandGrid(
+      { ...grid, backends: ['wasm', 'nosuch'] },
+      'grid.json',
+    );
+    await expect(expansion).rejects.toThrow(
+      'grid file grid.json is invalid: grid.backends[1] is "nosuch"; ' +
+        'expected one of native, webgpu, wasm, cpu',
+    );
+  });
+
+  it('names dataDir when USPS has no folder', async () => {
+    const saved = process.env['FIXCLUST_DATA'];
+    delete process.env['FIXCLUST_DATA'];
+    try {
+      const { dataDir: _dataDir, ...rest } = grid;
+      await expect(expandGrid(rest, 'grid.yaml')).rejects.toThrow(
+        'grid file grid.yaml needs grid.dataDir for the usps data set',
+      );
+    } finally {
+      if (saved !== undefined) process.env['FIXCLUST_DATA'] = saved;
+    }
   });
 
   it('names an invalid entry and its value', async () => {
@@ -194,5 +235,14 @@ describe('readGridFile', () => {
     const path = join(directory, 'broken.json');
     await writeFile(path, '{"datasets": [');
     await expect(readGridFile(path)).rejects.toThrow(/not valid JSON/);
+    await expect(readGridFile(path)).rejects.not.toThrow(/\.yaml/);
+  });
+
+  it('hints at .yaml for a file with no extension', async () => {
+    const path = join(directory, 'grid');
+    await writeFile(path, 'datasets: [usps]\nmethods: [km50]\n');
+    await expect(readGridFile(path)).rejects.toThrow(
+      /not valid JSON: .*; name a YAML grid file \.yaml or \.yml$/,
+    );
   });
 });

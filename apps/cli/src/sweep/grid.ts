@@ -3,10 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 
 import { InvalidParameterError, MAX_SEED } from '@fixclust/core';
-import { DATASET_NAMES } from '@fixclust/datasets';
+import { DATASET_NAMES, type DatasetName } from '@fixclust/datasets';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
+import { backendCandidates } from '../backends.js';
 import { dataPathFor, defaultBackend } from '../bench/command.js';
 import { BENCH_METHODS, type BenchCell } from '../bench/types.js';
 
@@ -37,7 +38,18 @@ function choice<const T extends readonly [string, ...string[]]>(values: T) {
 
 const backendName = z
   .string({ error: 'expected a backend name' })
-  .min(1, { error: 'expected a backend name' });
+  .min(1, { error: 'expected a backend name' })
+  .refine((name) => backendNames().includes(name), {
+    error: () => `expected one of ${backendNames().join(', ')}`,
+  });
+
+/**
+ * Names of the CLI's backends. A grid may name one that does not start on
+ * the queuing machine, because the workers run the cells.
+ */
+function backendNames(): string[] {
+  return backendCandidates().map((candidate) => candidate.name);
+}
 
 /**
  * A sweep's grid file: every combination of `datasets`, `pca`, `methods`,
@@ -66,7 +78,12 @@ export const gridSchema = z.strictObject(
     dataDir: z.string({ error: 'expected a folder path' }).optional(),
     /** Seeded sample size of every data set; default: all rows. */
     limit: integer(1).optional(),
-    runs: integer(1).default(10),
+    /** Runs of each deep preset; default: the preset's own, as in bench. */
+    runs: integer(1).optional(),
+    /**
+     * Epochs of each run. The default, 10, is every preset's own, so the
+     * cells match bench's; it stays explicit to keep existing cell keys.
+     */
     epochs: integer(1).default(10),
     nInit: integer(1).default(10),
     silhouetteSample: integer(1).default(2000),
@@ -102,23 +119,39 @@ export async function readGridFile(path: string): Promise<BenchCell[]> {
       { cause: error },
     );
   }
-  const isYaml = ['.yaml', '.yml'].includes(extname(path).toLowerCase());
-  const value = parseGridText(path, text, isYaml) as Record<string, unknown>;
+  const extension = extname(path).toLowerCase();
+  const isYaml = ['.yaml', '.yml'].includes(extension);
+  const isJson = extension === '.json';
+  const value = parseGridText(path, text, isYaml, isJson) as Record<
+    string,
+    unknown
+  >;
   if (typeof value?.['dataDir'] === 'string') {
     value['dataDir'] = resolve(dirname(path), value['dataDir']);
   }
   return expandGrid(value, path);
 }
 
-function parseGridText(path: string, text: string, isYaml: boolean): unknown {
+/**
+ * Parses a grid file's text as YAML or JSON. A file read as JSON that is
+ * not named `.json` may be YAML, so its error suggests renaming it.
+ */
+function parseGridText(
+  path: string,
+  text: string,
+  isYaml: boolean,
+  isJson: boolean,
+): unknown {
   try {
     return isYaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
+    const hint =
+      isYaml || isJson ? '' : '; name a YAML grid file .yaml or .yml';
     throw new InvalidParameterError(
       'grid',
       path,
       `grid file ${path} is not valid ${isYaml ? 'YAML' : 'JSON'}: ` +
-        String(error),
+        `${String(error)}${hint}`,
       { cause: error },
     );
   }
@@ -154,7 +187,7 @@ export async function expandGrid(
   };
   const cells: BenchCell[] = [];
   for (const dataset of grid.datasets) {
-    const dataPath = dataPathFor(dataset, grid.dataDir);
+    const dataPath = gridDataPath(dataset, grid.dataDir, source);
     for (const pcaComponents of grid.pca) {
       for (const method of grid.methods) {
         for (const backend of backends) {
@@ -174,6 +207,32 @@ export async function expandGrid(
     }
   }
   return cells;
+}
+
+/**
+ * Returns the file of `dataset` under the grid's `dataDir` or
+ * `FIXCLUST_DATA`, as bench does.
+ *
+ * @throws InvalidParameterError naming the grid's `dataDir` field when
+ * USPS has neither.
+ */
+function gridDataPath(
+  dataset: DatasetName,
+  dataDir: string | undefined,
+  source: string,
+): string | undefined {
+  try {
+    return dataPathFor(dataset, dataDir);
+  } catch (error) {
+    throw new InvalidParameterError(
+      'grid',
+      dataDir,
+      `grid file ${source} needs grid.dataDir for the ${dataset} data set: ` +
+        `the folder holding usps/usps.h5 on the workers (or set ` +
+        `FIXCLUST_DATA where the sweep is queued)`,
+      { cause: error },
+    );
+  }
 }
 
 /**

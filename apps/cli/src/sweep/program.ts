@@ -30,8 +30,13 @@ export function addSweepCommands(
       parseInteger,
     )
     .option(
+      '--backoff <ms>',
+      'milliseconds before the second try of a failed cell, doubled for each later try; 0 for none (default: 10000)',
+      parseInteger,
+    )
+    .option(
       '--out <dir>',
-      'folder for benchmarks.md, .json and .csv with --collect (default: sweep-results)',
+      'folder for benchmarks.md, .json, .csv and .html with --collect (default: sweep-results)',
     )
     .action(async (options: SweepCommandOptions) => {
       setStatus(await sweepCommand(options, argv, output));

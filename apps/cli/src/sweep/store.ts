@@ -1,5 +1,4 @@
-import { FixclustError, InvalidParameterError } from '@fixclust/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 import type { BenchCell, BenchRow } from '../bench/types.js';
 
@@ -35,57 +34,6 @@ export function resultsKey(queue: string): string {
 }
 
 /**
- * Opens a Redis connection for BullMQ. `persistent` connections (the
- * worker's) retry forever, as BullMQ's workers require; the others give
- * up after about 5 seconds, so a wrong URL fails the command.
- *
- * @throws InvalidParameterError when `url` is not a `redis://` or
- * `rediss://` URL.
- */
-export function connectRedis(url: string, persistent: boolean): Redis {
-  if (!/^rediss?:\/\//.test(url)) {
-    throw new InvalidParameterError(
-      '--redis',
-      url,
-      `--redis must be a redis:// or rediss:// URL, such as ` +
-        `redis://127.0.0.1:6379, got "${url}"`,
-    );
-  }
-  const options: RedisOptions = persistent
-    ? { maxRetriesPerRequest: null }
-    : {
-        maxRetriesPerRequest: 1,
-        connectTimeout: 5000,
-        retryStrategy: (times) => (times > 5 ? null : 1000),
-      };
-  const redis = new Redis(url, options);
-  // Without a listener ioredis prints every failed connection attempt with
-  // its stack; the commands report the failure themselves.
-  redis.on('error', () => {});
-  return redis;
-}
-
-/**
- * Rewrites a failed Redis connection as a one-line error that names the
- * URL; other errors pass through.
- */
-export function redisFailure(error: unknown, url: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const connection =
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    code === 'ETIMEDOUT' ||
-    /Connection is closed|connect ECONNREFUSED|MaxRetriesPerRequest/.test(
-      message,
-    );
-  if (!connection) return error;
-  return new FixclustError(
-    `cannot reach Redis at ${url} (${message}); start the server or check --redis`,
-  );
-}
-
-/**
  * Stores `result` unless a result for its key exists (`HSETNX`), so a
  * cell that two workers finished keeps the first result. Returns whether
  * this call stored it.
@@ -116,4 +64,30 @@ export async function readResults(
 ): Promise<StoredResult[]> {
   const entries = await redis.hgetall(resultsKey(queue));
   return Object.values(entries).map((json) => JSON.parse(json) as StoredResult);
+}
+
+/** BullMQ's job states, each kept in one Redis key `bull:QUEUE:STATE`. */
+const JOB_STATE_KEYS = [
+  'wait',
+  'paused',
+  'active',
+  'prioritized',
+  'delayed',
+  'completed',
+  'failed',
+  'waiting-children',
+];
+
+/**
+ * Tells whether `queue` contains a job in any state or a stored result. It
+ * reads the keys with plain Redis commands, because BullMQ's first
+ * command on a queue creates its `bull:QUEUE:meta` key.
+ */
+export async function isQueueUsed(
+  redis: Redis,
+  queue: string,
+): Promise<boolean> {
+  const keys = JOB_STATE_KEYS.map((state) => `bull:${queue}:${state}`);
+  const existing = await redis.exists(resultsKey(queue), ...keys);
+  return existing > 0;
 }
