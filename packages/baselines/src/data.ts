@@ -1,14 +1,13 @@
 import {
   assertCsrMatrix,
   assertDenseMatrix,
+  countOf,
+  type CsrMatrix,
   densifyRows,
   describeValue,
   InvalidParameterError,
   isCsrMatrix,
-  type CsrMatrix,
 } from '@fixclust/core';
-
-import { countOf } from './options.js';
 
 /** A dense row-major matrix: `x` has `nSamples * nFeatures` values. */
 export interface DataMatrix {

@@ -1,8 +1,9 @@
 import {
   assertFiniteAbove,
   assertIntegerInRange,
-  Random,
+  countOf,
   type FixclustWarning,
+  Random,
 } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -21,7 +22,6 @@ import {
   assertCountInRange,
   assertOptions,
   clusterSizes,
-  countOf,
   optionNames,
   resolveSeed,
 } from './options.js';

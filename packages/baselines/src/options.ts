@@ -53,15 +53,6 @@ export function resolveSeed(seed: number | undefined): number {
   return seed;
 }
 
-/** Writes `count` with the noun, in the plural unless `count` is 1. */
-export function countOf(
-  count: number,
-  singular: string,
-  plural = `${singular}s`,
-): string {
-  return `${count} ${count === 1 ? singular : plural}`;
-}
-
 /**
  * Checks a cluster or component count against the number of samples, with
  * the wording every fixclust estimator uses.

@@ -92,3 +92,15 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * Writes `count` with its noun for a message, in the plural unless
+ * `count` is 1: `1 point`, `3 points`.
+ */
+export function countOf(
+  count: number,
+  singular: string,
+  plural = `${singular}s`,
+): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

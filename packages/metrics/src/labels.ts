@@ -1,4 +1,5 @@
 import {
+  countOf,
   describeValue,
   InvalidDataError,
   InvalidParameterError,
@@ -116,15 +117,6 @@ function assertValidLabel(
     `${name}[${index}] is ${describeLabel(label)}; ` +
       'each label must be a finite number or a string',
   );
-}
-
-/** Writes `count` with the noun, in the plural unless `count` is 1. */
-export function countOf(
-  count: number,
-  singular: string,
-  plural = `${singular}s`,
-): string {
-  return `${count} ${count === 1 ? singular : plural}`;
 }
 
 function describeLabel(value: unknown): string {

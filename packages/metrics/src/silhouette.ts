@@ -3,17 +3,13 @@ import {
   assertIntegerInRange,
   assertKnownKeys,
   assertOptionsObject,
+  countOf,
   InvalidDataError,
   MAX_SEED,
   Random,
 } from '@fixclust/core';
 
-import {
-  assertLabelArray,
-  countOf,
-  encodeLabels,
-  type Labels,
-} from './labels.js';
+import { assertLabelArray, encodeLabels, type Labels } from './labels.js';
 
 /**
  * Samples as a dense row-major matrix, the shape the other fixclust

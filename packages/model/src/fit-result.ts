@@ -1,4 +1,5 @@
 import {
+  countOf,
   summariseClusters,
   type BackendInfo,
   type ClusteringResult,
@@ -174,9 +175,9 @@ export function distinctRowWarnings(
     {
       code: 'few-distinct-points',
       message:
-        `only ${distinct} distinct point${distinct === 1 ? '' : 's'} ` +
-        `exist for ${nClusters} clusters, so at least ` +
-        `${nClusters - distinct} clusters must stay empty`,
+        `the data has only ${countOf(distinct, 'distinct point')} for ` +
+        `${nClusters} clusters, so at least ` +
+        `${countOf(nClusters - distinct, 'cluster')} must stay empty`,
     },
   ];
 }

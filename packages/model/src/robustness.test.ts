@@ -136,7 +136,9 @@ describe('degenerate clusterings', () => {
     const warning = result.warnings.find(
       (w) => w.code === 'few-distinct-points',
     );
-    expect(warning?.message).toContain('only 2 distinct points exist');
+    expect(warning?.message).toContain(
+      'the data has only 2 distinct points for 3 clusters, so at least 1 cluster must stay empty',
+    );
     expect(result.runs[0]!.epochLosses.every(Number.isFinite)).toBe(true);
   });
 
@@ -147,7 +149,7 @@ describe('degenerate clusterings', () => {
       ...quick,
     }).fit(matrix(rows));
     expect(result.warnings.map((w) => w.message).join(' ')).toContain(
-      'only 1 distinct point exist',
+      'the data has only 1 distinct point for',
     );
     expect(result.runs[0]!.epochLosses.every(Number.isFinite)).toBe(true);
   });
