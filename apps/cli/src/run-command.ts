@@ -63,8 +63,8 @@ import {
  *
  * The first Ctrl-C stops training after the current batch, and the best
  * model so far is reported and saved; the exit status is then 130. A
- * second Ctrl-C exits with status 130 at once. Before training, Ctrl-C
- * exits with status 130 at once and removes the folders the run created.
+ * second Ctrl-C, or one before or after training, exits with status 130
+ * at once; see {@link RunInterrupt}.
  */
 export async function runCommand(
   run: RunSettings,
@@ -81,16 +81,10 @@ export async function runCommand(
       ? []
       : await prepareOutputFolder(destination.out);
   let createdReport: string[] = [];
-  // Until training starts, Ctrl-C quits at once. No output is written yet,
-  // so the folders this run made are empty and are removed as well.
-  const quit = () => {
-    removeEmptyFoldersSync(createdReport);
-    removeEmptyFoldersSync(createdOut);
-    output.error('interrupted before training; no results were written');
-    process.exit(130);
-  };
-  process.on('SIGINT', quit);
-  const trainingStarts = () => process.off('SIGINT', quit);
+  const interrupt = new RunInterrupt(output, destination.out, () => [
+    createdReport,
+    createdOut,
+  ]);
   try {
     if (execution.report !== undefined) {
       createdReport = await prepareReportFolder(execution.report);
@@ -98,7 +92,7 @@ export async function runCommand(
     return await loadAndRun(run, output, execution, {
       startTime,
       workers,
-      trainingStarts,
+      interrupt,
     });
   } catch (error) {
     // A run that fails before writing anything leaves no empty folders:
@@ -107,7 +101,79 @@ export async function runCommand(
     await removeEmptyFolders(createdOut);
     throw error;
   } finally {
-    trainingStarts();
+    interrupt.remove();
+  }
+}
+
+/**
+ * The Ctrl-C handling of `fixclust run`: one SIGINT listener from the
+ * moment the output folders exist until the command ends, so no signal
+ * arrives while none is installed.
+ *
+ * - Before training, Ctrl-C exits with status 130 at once.
+ * - During training, the first Ctrl-C aborts the training signal, which
+ *   stops training after the current batch; the best model so far is
+ *   then reported and saved. A second Ctrl-C exits at once.
+ * - After training, while the outputs are written, Ctrl-C exits at once.
+ *
+ * Every exit removes the folders that the run created and that are still
+ * empty, and says what was not written. The model's save is atomic, so an
+ * exit never leaves a half-written model.
+ */
+class RunInterrupt {
+  private phase: 'loading' | 'training' | 'writing' = 'loading';
+  private controller: AbortController | undefined;
+  private readonly listener = () => this.press();
+
+  constructor(
+    private readonly output: Output,
+    private readonly out: string | undefined,
+    /** The folders the run created, outermost first, in groups. */
+    private readonly created: () => readonly string[][],
+  ) {
+    process.on('SIGINT', this.listener);
+  }
+
+  /** Training starts: the first Ctrl-C now aborts `controller`. */
+  trainingStarts(controller: AbortController): void {
+    this.controller = controller;
+    this.phase = 'training';
+  }
+
+  /** Training has ended: Ctrl-C now exits at once. */
+  trainingEnded(): void {
+    this.phase = 'writing';
+  }
+
+  remove(): void {
+    process.off('SIGINT', this.listener);
+  }
+
+  private press(): void {
+    if (this.phase === 'loading') {
+      this.quit('interrupted before training; no results were written');
+    }
+    if (this.phase === 'training' && !this.controller!.signal.aborted) {
+      this.output.error(
+        'stopping after the current batch; Ctrl-C again to quit',
+      );
+      this.controller!.abort();
+      return;
+    }
+    this.quit(
+      this.out === undefined
+        ? 'interrupted before the results were written'
+        : `interrupted before all results were written; the files in ` +
+            `${this.out} may be missing, or be those of an earlier run`,
+    );
+  }
+
+  private quit(message: string): never {
+    // The report's folders first, since they may be inside the output
+    // folder.
+    for (const folders of this.created()) removeEmptyFoldersSync(folders);
+    this.output.error(message);
+    process.exit(130);
   }
 }
 
@@ -119,7 +185,7 @@ async function loadAndRun(
   run: RunSettings,
   output: Output,
   execution: RunExecution,
-  start: Pick<RunStart, 'startTime' | 'workers' | 'trainingStarts'>,
+  start: Pick<RunStart, 'startTime' | 'workers' | 'interrupt'>,
 ): Promise<number> {
   const { settings } = run;
   const { training = {} } = settings;
@@ -154,8 +220,8 @@ interface RunStart {
   /** Worker threads for the runs; undefined when one thread trains them. */
   pool: RunWorkerPool | undefined;
   workers: number;
-  /** Ends the Ctrl-C handling of the steps before training. */
-  trainingStarts: () => void;
+  /** The run's Ctrl-C handling, which the fit moves to training. */
+  interrupt: RunInterrupt;
 }
 
 /** Loads or opens the data, then fits and reports; closes a stream. */
@@ -205,8 +271,8 @@ async function fitAndReport(
   }
 
   const controller = new AbortController();
-  start.trainingStarts();
-  const interrupt = listenForInterrupt(controller, output);
+  const interrupt = start.interrupt;
+  interrupt.trainingStarts(controller);
   const epochs = destination.quiet === true ? undefined : epochProgress(output);
   try {
     const result = await model.fit(dataset, {
@@ -259,7 +325,6 @@ async function fitAndReport(
     return controller.signal.aborted ? 130 : 0;
   } finally {
     epochs?.stop();
-    interrupt.remove();
   }
 }
 
@@ -288,29 +353,6 @@ export interface StreamExecution {
   blockSize?: number | undefined;
   /** Blocks whose rows an epoch shuffles together (`--blocks-per-shuffle`). */
   blocksPerShuffle?: number | undefined;
-}
-
-/**
- * Installs the Ctrl-C handler of `fixclust run`. During training, the
- * first SIGINT aborts `controller`, which stops training after the current
- * batch. A second SIGINT, or any SIGINT once training has ended, exits
- * with status 130 at once and skips the outputs not written yet. The
- * model's save is atomic, so this never leaves a half-written model.
- */
-function listenForInterrupt(controller: AbortController, output: Output) {
-  let training = true;
-  const stop = () => {
-    if (controller.signal.aborted || !training) process.exit(130);
-    output.error('stopping after the current batch; Ctrl-C again to quit');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  return {
-    trainingEnded: () => {
-      training = false;
-    },
-    remove: () => process.off('SIGINT', stop),
-  };
 }
 
 /** Builds the model options from the settings' sections. */
