@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -119,6 +119,34 @@ describe('fixclust predict on files and saved baselines', () => {
     );
     expect(onNew.status).toBe(0);
     expect(column(onNew.stdout.join('\n'), 1)).toHaveLength(90);
+  });
+
+  it('names --plugin for a model whose representative type is missing', async () => {
+    const model = join(directory, 'run', 'model');
+    const copy = join(directory, 'plug-in-model');
+    await cp(model, copy, { recursive: true });
+    const manifestPath = join(copy, 'model.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
+      representatives: { type: string };
+    };
+    manifest.representatives.type = 'not-installed-type';
+    await writeFile(manifestPath, JSON.stringify(manifest));
+
+    const predicted = await fixclust(
+      'predict',
+      '--model',
+      copy,
+      '--dataset',
+      join(directory, 'train.csv'),
+      '--label-column',
+      'class',
+      '--backend',
+      'cpu',
+    );
+    expect(predicted.status).toBe(2);
+    expect(predicted.stderr).toContain(
+      'install the package that provides it and pass it with --plugin MODULE',
+    );
   });
 
   it('points from a run folder to its model', async () => {

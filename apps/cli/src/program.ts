@@ -270,6 +270,10 @@ const OPTION_ADVICE: readonly [RegExp, string][] = [
   [/pass decimalSeparator: ('[^']*')/g, 'pass --decimal-separator $1'],
   [/pass header: true/g, 'pass --header'],
   [/pass delimiter: ("[^"]*")/g, 'pass --delimiter $1'],
+  [
+    /install and register the package that provides it before loading/g,
+    'install the package that provides it and pass it with --plugin MODULE',
+  ],
 ];
 
 /** Rewrites a library message's advice in terms of fixclust's flags. */

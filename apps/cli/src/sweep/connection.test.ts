@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertQueueName,
   assertRedisUrl,
+  redactArguments,
   redactUrl,
   redisFailure,
 } from './connection.js';
@@ -29,6 +30,19 @@ describe('assertRedisUrl', () => {
     expect(() => assertRedisUrl(url)).toThrow('redis://:***@127.0.0.1');
     expect(() => assertRedisUrl(url)).not.toThrow(/hunter2/);
   });
+
+  it('asks for percent-encoding of a password that breaks the URL', () => {
+    expect(() => assertRedisUrl('redis://:pa#ss@127.0.0.1:6396')).toThrow(
+      'a password with "%", "#", "/", "?" or "@" must be percent-encoded',
+    );
+    expect(() => assertRedisUrl('redis://:pa%ss@127.0.0.1:6396')).toThrow(
+      'the password in --redis "redis://:***@127.0.0.1:6396" is not valid ' +
+        'percent-encoding; write "%" as %25',
+    );
+    expect(() =>
+      assertRedisUrl('redis://:pa%25ss@127.0.0.1:6396'),
+    ).not.toThrow();
+  });
 });
 
 describe('assertQueueName', () => {
@@ -53,12 +67,34 @@ describe('redactUrl', () => {
       'redis://host:6379/?password=***&db=1',
     ],
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
-    [
-      'sweep --collect --redis redis://:pw@h:1 --out x',
-      'sweep --collect --redis redis://:***@h:1 --out x',
-    ],
+    ['redis://:top secret@127.0.0.1:6396', 'redis://:***@127.0.0.1:6396'],
+    ['redis:/:topsecret@127.0.0.1:6396', 'redis:/:***@127.0.0.1:6396'],
+    ['rediss//:topsecret@127.0.0.1:6396', 'rediss//:***@127.0.0.1:6396'],
+    ['redis://secret@127.0.0.1:6396', 'redis://***@127.0.0.1:6396'],
   ])('redacts %s', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
+  });
+
+  it('hides the Redis URLs of a command line, and nothing else', () => {
+    expect(
+      redactArguments([
+        'sweep',
+        '--collect',
+        '--redis',
+        'redis://:pw@h:1',
+        '--out',
+        'a@b',
+        '--redis=redis://:pw2@h:2',
+      ]),
+    ).toEqual([
+      'sweep',
+      '--collect',
+      '--redis',
+      'redis://:***@h:1',
+      '--out',
+      'a@b',
+      '--redis=redis://:***@h:2',
+    ]);
   });
 });
 

@@ -39,7 +39,24 @@ export function assertRedisUrl(url: string): void {
     `65535, such as redis://127.0.0.1:6379, got "${redactedUrl}"`;
   const valid =
     /^rediss?:\/\//.test(url) && URL.canParse(url) && new URL(url).port !== '0';
-  if (!valid) throw new InvalidParameterError('--redis', redactedUrl, rule);
+  if (!valid) {
+    const hint = url.includes('@')
+      ? '; a password with "%", "#", "/", "?" or "@" must be ' +
+        'percent-encoded, as in %25 for "%"'
+      : '';
+    throw new InvalidParameterError('--redis', redactedUrl, rule + hint);
+  }
+  try {
+    // ioredis decodes the user part, which throws on a lone "%".
+    decodeURIComponent(new URL(url).password);
+  } catch {
+    throw new InvalidParameterError(
+      '--redis',
+      redactedUrl,
+      `the password in --redis "${redactedUrl}" is not valid ` +
+        'percent-encoding; write "%" as %25',
+    );
+  }
 }
 
 /**
@@ -59,14 +76,36 @@ export function assertQueueName(name: string): void {
 }
 
 /**
- * Returns `text` with the password of each URL in it, in the user part or
- * as a `password` query parameter, replaced by `***`, for messages, logs
- * and recorded command lines.
+ * Returns the Redis URL `url` with its password replaced by `***`, for
+ * messages and logs. The password is what lies between the first `:` of
+ * the user part and the last `@`, so a password with spaces or `@` is
+ * hidden whole, and so is one in a malformed URL such as `redis:/:pw@h`.
+ * A `password` query parameter is hidden too.
  */
-export function redactUrl(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/\s]*:)\S*@/gi, '$1***@')
-    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
+export function redactUrl(url: string): string {
+  let redacted = url;
+  const at = url.lastIndexOf('@');
+  if (at >= 0) {
+    const slashes = url.indexOf('//');
+    const user =
+      slashes >= 0 && slashes < at ? slashes + 2 : url.indexOf(':') + 1;
+    const colon = url.indexOf(':', user);
+    // Without a ":" the whole user part may be a password.
+    const from = colon >= 0 && colon < at ? colon + 1 : user;
+    redacted = `${url.slice(0, from)}***${url.slice(at)}`;
+  }
+  return redacted.replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+/**
+ * Returns command-line arguments with the password of each Redis URL
+ * hidden: the value after `--redis`, or of `--redis=URL`.
+ */
+export function redactArguments(args: readonly string[]): string[] {
+  return args.map((arg, index) => {
+    if (arg.startsWith('--redis=')) return `--redis=${redactUrl(arg.slice(8))}`;
+    return args[index - 1] === '--redis' ? redactUrl(arg) : arg;
+  });
 }
 
 /**

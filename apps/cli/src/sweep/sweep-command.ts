@@ -18,6 +18,7 @@ import {
   assertQueueName,
   assertRedisUrl,
   connectRedis,
+  redactArguments,
   redactUrl,
   redisFailure,
 } from './connection.js';
@@ -190,7 +191,7 @@ async function collectSweep(
   });
   const record: BenchRecord = {
     schemaVersion: 1,
-    command: `fixclust ${redactUrl(argv.slice(2).join(' '))}`,
+    command: `fixclust ${redactArguments(argv.slice(2)).join(' ')}`,
     date: new Date().toISOString().slice(0, 10),
     machine: machineDescription(),
     rows: results.flatMap((result) => result.rows),

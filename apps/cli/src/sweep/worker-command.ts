@@ -189,8 +189,11 @@ async function processJob(
 ): Promise<JobOutcome> {
   const cell = job.data;
   const key = cellKey(cell);
+  // Every start of the job, a restart after a lost worker included, and
+  // not reset when a failed cell is queued again; the failure lines count
+  // the tries that `--attempts` allows.
   const attempt = job.attemptsStarted;
-  const label = `job ${job.id} (${describeCell(cell)}), attempt ${attempt}`;
+  const label = `job ${job.id} (${describeCell(cell)}), start ${attempt}`;
   if (await hasResult(context.redis, context.queue, key)) {
     context.output.error(`${label}: result already stored, skipped`);
     return { key, stored: false };
