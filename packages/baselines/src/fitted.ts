@@ -10,7 +10,7 @@ import {
   type CovarianceType,
   type MixtureParameters,
 } from './mixture-estimation.js';
-import { projectChunks } from './tensor-ops.js';
+import { assertBackendStarted, projectChunks } from './tensor-ops.js';
 
 /** Kind of a fitted baseline that can be saved and loaded. */
 export type BaselineKind = 'kmeans' | 'gaussian-mixture' | 'pca';
@@ -41,6 +41,8 @@ export interface FittedKMeans {
    * number of features differs.
    * @throws InvalidDataError for dense values that are not a Float32Array,
    * and for empty or non-finite rows.
+   * @throws BackendUnavailableError when no tfjs backend has started, as
+   * after loading a saved model in a new process without starting one.
    */
   predict(data: BaselineData): Int32Array;
 }
@@ -108,6 +110,7 @@ export interface FittedPca {
    * number of features differs.
    * @throws InvalidDataError for dense values that are not a Float32Array,
    * and for empty or non-finite rows.
+   * @throws BackendUnavailableError when no tfjs backend has started.
    */
   transform(data: BaselineData): DataMatrix;
 }
@@ -212,6 +215,7 @@ function fittedKMeans(parameters: KMeansParameters): FittedKMeans {
     seed: parameters.seed,
     predict: (data) => {
       assertMatchingInput(data, d, 'k-means model');
+      assertBackendStarted('predict');
       const source = rowSource(data);
       return assignNearest({ source, mean }, centredCentres, nClusters);
     },
@@ -265,6 +269,7 @@ export function mostProbable(values: Float64Array, k: number): Int32Array {
 
 function project(data: BaselineData, parameters: PcaParameters): DataMatrix {
   assertMatchingInput(data, parameters.mean.length, 'PCA');
+  assertBackendStarted('transform');
   const source = rowSource(data);
   const k = parameters.nComponents;
   const x = new Float32Array(source.nSamples * k);

@@ -40,6 +40,7 @@ import {
   optionNames,
   resolveSeed,
 } from './options.js';
+import { requireBackend } from './tensor-ops.js';
 
 /** Options of {@link gaussianMixture}. */
 export interface GaussianMixtureOptions {
@@ -158,6 +159,9 @@ interface RestartOutcome {
  * the number of samples (N), got K".
  * @throws InvalidDataError before any tensor work, for dense values that
  * are not a Float32Array, and for empty, malformed or non-finite data.
+ * @throws BackendUnavailableError, saying how to start one, when no tfjs
+ * backend is registered or none starts: the k-means initialisation runs
+ * on it.
  * @throws CollapsedComponentError when a component collapses and
  * `onCollapse` is `raise`.
  */
@@ -169,6 +173,7 @@ export async function gaussianMixture(
   assertValidInput(data);
   const source = rowSource(data);
   assertCountInRange('nComponents', settings.nComponents, source.nSamples);
+  await requireBackend('gaussianMixture');
 
   const variance = featureMoments(source).variance;
   const dataVariance = variance.reduce((a, b) => a + b, 0) / variance.length;

@@ -25,6 +25,7 @@ import {
   optionNames,
   resolveSeed,
 } from './options.js';
+import { requireBackend } from './tensor-ops.js';
 
 /** Options of {@link kmeans}. */
 export interface KMeansOptions {
@@ -115,6 +116,8 @@ interface KMeansSettings {
  * @throws InvalidDataError for dense values that are not a Float32Array,
  * and for empty, malformed or non-finite data, naming the first bad row
  * and column.
+ * @throws BackendUnavailableError, saying how to start one, when no tfjs
+ * backend is registered or none starts.
  */
 export async function kmeans(
   data: BaselineData,
@@ -124,7 +127,7 @@ export async function kmeans(
   assertValidInput(data);
   const source = rowSource(data);
   assertCountInRange('nClusters', settings.nClusters, source.nSamples);
-  await tf.ready();
+  await requireBackend('kmeans');
 
   const prepared = prepareData(source);
   const tolerance = settings.tolerance * meanOf(prepared.variance);

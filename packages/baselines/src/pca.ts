@@ -10,7 +10,7 @@ import {
 } from './data.js';
 import { createFitted, type FittedPca } from './fitted.js';
 import { assertOptions, optionNames } from './options.js';
-import { centredScatter } from './tensor-ops.js';
+import { centredScatter, requireBackend } from './tensor-ops.js';
 
 /** Options of {@link pca}. */
 export interface PcaOptions {
@@ -56,6 +56,8 @@ export interface PcaResult extends FittedPca {
  * min(nSamples, nFeatures).
  * @throws InvalidDataError before any tensor work, for dense values that
  * are not a Float32Array, and for empty, malformed or non-finite data.
+ * @throws BackendUnavailableError, saying how to start one, when no tfjs
+ * backend is registered or none starts.
  */
 export async function pca(
   data: BaselineData,
@@ -73,7 +75,7 @@ export async function pca(
     limit,
     `min(nSamples, nFeatures) (${limit})`,
   );
-  await tf.ready();
+  await requireBackend('pca');
 
   const { mean } = featureMoments(source);
   const covariance = centredScatter(source, mean).map(

@@ -1,6 +1,32 @@
+import {
+  assertTensorBackendStarted,
+  requireTensorBackend,
+} from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { RowSource } from './data.js';
+
+/**
+ * Waits for the tfjs backend before the tensor work of `operation`, such
+ * as `kmeans`.
+ *
+ * @throws BackendUnavailableError, saying how to start a backend, when
+ * none is registered or none starts.
+ */
+export async function requireBackend(operation: string): Promise<void> {
+  await requireTensorBackend(operation, tf);
+}
+
+/**
+ * Checks, without waiting, that the tfjs backend has started before the
+ * tensor work of the synchronous `operation`, such as `predict`.
+ *
+ * @throws BackendUnavailableError, saying how to start a backend, when
+ * none is registered or the active one has not finished starting.
+ */
+export function assertBackendStarted(operation: string): void {
+  assertTensorBackendStarted(operation, tf);
+}
 
 /**
  * Computes `(x − mean) · vᵀ` for every row x and each of the `nVectors`

@@ -1,5 +1,5 @@
 import { WEIGHTS_FILE_PATTERN } from './artifacts.js';
-import { InvalidDataError } from './errors.js';
+import { InvalidDataError, InvalidParameterError } from './errors.js';
 
 /** A manifest and its weights file, in memory. */
 export interface ArtifactFiles {
@@ -38,6 +38,9 @@ export interface ReadArtifacts {
  * therefore leaves the previous save loadable, never a half-written one.
  * Weights files (`weights-<16 hex>.bin`) the new manifest no longer names
  * are removed afterwards. Node only.
+ *
+ * @throws InvalidParameterError when `directory`, or a directory on its
+ * path, is a file.
  */
 export async function writeArtifacts(
   directory: string,
@@ -49,7 +52,7 @@ export async function writeArtifacts(
     await import('node:fs/promises');
   const { join } = await import('node:path');
   const { manifest, weights } = artifacts;
-  await mkdir(directory, { recursive: true });
+  await createDirectory(directory, mkdir);
 
   const weightsPath = join(directory, manifest.weights.file);
   const temporaryWeights = `${weightsPath}.${process.pid}.tmp`;
@@ -66,6 +69,33 @@ export async function writeArtifacts(
     if (WEIGHTS_FILE_PATTERN.test(name) && name !== manifest.weights.file) {
       await rm(join(directory, name), { force: true });
     }
+  }
+}
+
+/**
+ * Creates `directory` and its parents, reporting a file in its place as
+ * an invalid argument rather than as Node's EEXIST or ENOTDIR.
+ */
+async function createDirectory(
+  directory: string,
+  mkdir: typeof import('node:fs/promises').mkdir,
+): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    const reason =
+      code === 'EEXIST'
+        ? 'it is a file, not a directory'
+        : 'a directory on its path is a file';
+    throw new InvalidParameterError(
+      'directory',
+      directory,
+      `cannot save into ${JSON.stringify(directory)} because ${reason}; ` +
+        `pass the path of a directory, new or existing`,
+      { cause: error },
+    );
   }
 }
 

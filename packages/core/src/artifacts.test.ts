@@ -19,7 +19,7 @@ import {
   validateWeightsField,
   type ArtifactArraySpec,
 } from './artifacts.js';
-import { InvalidDataError } from './errors.js';
+import { InvalidDataError, InvalidParameterError } from './errors.js';
 
 const specs: ArtifactArraySpec[] = [
   { name: 'a', shape: [2], dtype: 'float32' },
@@ -139,6 +139,26 @@ describe('writeArtifacts and readArtifacts', () => {
     expect(read.manifest).toEqual(saved.manifest);
     expect(read.weights).toEqual(saved.weights);
     expect(read.source).toBe(join(directory, 'm.json'));
+  });
+
+  it('rejects a directory that is a file', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'text');
+    const write = writeArtifacts(file, 'm.json', await artifacts([1]));
+    await expect(write).rejects.toThrow(InvalidParameterError);
+    await expect(write).rejects.toThrow(
+      `cannot save into ${JSON.stringify(file)} because it is a file, not ` +
+        'a directory; pass the path of a directory, new or existing',
+    );
+  });
+
+  it('rejects a directory below a file', async () => {
+    const file = join(root, 'another-file');
+    await writeFile(file, 'text');
+    const directory = join(file, 'model');
+    await expect(
+      writeArtifacts(directory, 'm.json', await artifacts([1])),
+    ).rejects.toThrow('because a directory on its path is a file;');
   });
 
   it('removes the replaced weights file', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { clusterWarnings, summariseClusters } from './clusters.js';
+import { InvalidDataError, InvalidParameterError } from './errors.js';
 
 describe('summariseClusters', () => {
   it('counts sizes and lists empty clusters', () => {
@@ -19,6 +20,29 @@ describe('summariseClusters', () => {
 
   it('allows a large cluster when k < 4', () => {
     expect(summariseClusters([0, 0, 0, 1, 2], 3).collapsed).toBe(false);
+  });
+
+  it('rejects missing labels', () => {
+    expect(() => summariseClusters(null as unknown as number[], 3)).toThrow(
+      InvalidParameterError,
+    );
+    expect(() => summariseClusters(null as unknown as number[], 3)).toThrow(
+      'labels must be an array or typed array of cluster indices, got null',
+    );
+  });
+
+  it('rejects a string cluster count', () => {
+    expect(() => summariseClusters([0, 1], '2' as unknown as number)).toThrow(
+      'nClusters must be an integer at least 1, got the string "2"',
+    );
+  });
+
+  it('rejects a label out of range', () => {
+    expect(() => summariseClusters([0, 3, 1], 3)).toThrow(InvalidDataError);
+    expect(() => summariseClusters([0, 3, 1], 3)).toThrow(
+      'labels[1] is 3, but a label must be an integer from 0 to 2 for 3 ' +
+        'clusters',
+    );
   });
 
   it('passes balanced clusters', () => {

@@ -1,4 +1,6 @@
+import { InvalidDataError, InvalidParameterError } from './errors.js';
 import type { FixclustWarning } from './types.js';
+import { assertIntegerInRange, describeValue } from './validate.js';
 
 /** Sizes and degeneracy of a clustering. */
 export interface ClusterSummary {
@@ -17,19 +19,47 @@ export interface ClusterSummary {
 /**
  * Counts the samples of each cluster and decides whether the clustering
  * collapsed; see {@link ClusterSummary.collapsed}.
+ *
+ * @param labels - cluster of each sample, an integer from 0 to
+ * `nClusters − 1`.
+ * @throws InvalidParameterError when `labels` is not an array or typed
+ * array, or `nClusters` is not an integer of at least 1.
+ * @throws InvalidDataError naming the first label out of range.
  */
 export function summariseClusters(
   labels: ArrayLike<number>,
   nClusters: number,
 ): ClusterSummary {
+  assertLabelList(labels);
+  assertIntegerInRange('nClusters', nClusters, 1);
   const sizes = new Array<number>(nClusters).fill(0);
-  for (let i = 0; i < labels.length; i++) sizes[labels[i]!]! += 1;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= nClusters) {
+      throw new InvalidDataError(
+        `labels[${i}] is ${describeValue(label)}, but a label must be an ` +
+          `integer from 0 to ${nClusters - 1} for ${nClusters} clusters`,
+      );
+    }
+    sizes[label]! += 1;
+  }
   const emptyClusters = sizes.flatMap((size, i) => (size === 0 ? [i] : []));
   const nonEmpty = nClusters - emptyClusters.length;
   const largest = Math.max(...sizes);
   const collapsed =
     nonEmpty < nClusters / 2 || (nClusters >= 4 && largest > labels.length / 2);
   return { sizes, emptyClusters, collapsed };
+}
+
+function assertLabelList(labels: unknown): void {
+  const isTyped = ArrayBuffer.isView(labels) && !(labels instanceof DataView);
+  if (Array.isArray(labels) || isTyped) return;
+  throw new InvalidParameterError(
+    'labels',
+    labels,
+    `labels must be an array or typed array of cluster indices, got ` +
+      describeValue(labels),
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ export * from './representatives.js';
 export * from './sparse.js';
 export * from './stream.js';
 export * from './stream-batches.js';
+export * from './tensor-backend.js';
 export * from './training-step.js';
 export * from './types.js';
 export * from './validate.js';

@@ -26,6 +26,12 @@ describe('Random', () => {
     expect(() => new Random(seed)).toThrow(InvalidParameterError);
   });
 
+  it('shows a string seed as a string', () => {
+    expect(() => new Random('1' as unknown as number)).toThrow(
+      'seed must be an integer between 0 and 4294967295, got the string "1"',
+    );
+  });
+
   it('draws floats in [0, 1)', () => {
     const random = new Random(3);
     for (let i = 0; i < 1000; i++) {
@@ -52,6 +58,15 @@ describe('Random', () => {
   it('rejects a sample larger than the population', () => {
     expect(() => new Random(7).sample(3, 4)).toThrow(
       'sample size must be an integer between 0 and 3, got 4',
+    );
+  });
+
+  it('shows a string count as a string', () => {
+    expect(() => new Random(7).sample(3, '2' as unknown as number)).toThrow(
+      'sample size must be an integer between 0 and 3, got the string "2"',
+    );
+    expect(() => new Random(7).int('2' as unknown as number)).toThrow(
+      'n must be a positive integer, got the string "2"',
     );
   });
 });

@@ -4,6 +4,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 
 import { InvalidParameterError } from './errors.js';
+import { describeValue } from './validate.js';
 
 /** Largest seed accepted: seeds are 32-bit unsigned integers. */
 export const MAX_SEED = 0xffffffff;
@@ -18,7 +19,8 @@ export function assertSeed(seed: number, parameter = 'seed'): void {
     throw new InvalidParameterError(
       parameter,
       seed,
-      `${parameter} must be an integer between 0 and ${MAX_SEED}, got ${seed}`,
+      `${parameter} must be an integer between 0 and ${MAX_SEED}, got ` +
+        describeValue(seed),
     );
   }
 }
@@ -53,7 +55,7 @@ export class Random {
       throw new InvalidParameterError(
         'n',
         n,
-        `n must be a positive integer, got ${n}`,
+        `n must be a positive integer, got ${describeValue(n)}`,
       );
     }
     return uniformInt(this.generator, 0, n - 1);
@@ -99,7 +101,8 @@ export class Random {
       throw new InvalidParameterError(
         'k',
         k,
-        `sample size must be an integer between 0 and ${n}, got ${k}`,
+        `sample size must be an integer between 0 and ${n}, got ` +
+          describeValue(k),
       );
     }
     return this.permutation(n)

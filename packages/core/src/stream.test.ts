@@ -5,6 +5,7 @@ import { Random } from './random.js';
 import {
   arrayStream,
   isStreamingDataset,
+  type ArrayStreamSource,
   type StreamingDataset,
 } from './stream.js';
 import {
@@ -225,6 +226,23 @@ describe('arrayStream', () => {
     const bad = Float32Array.from([1, 2, Number.NaN, 4]);
     expect(() => arrayStream({ x: bad, nSamples: 2, nFeatures: 2 })).toThrow(
       InvalidDataError,
+    );
+  });
+
+  it('rejects a missing source', () => {
+    expect(() => arrayStream(null as unknown as ArrayStreamSource)).toThrow(
+      InvalidParameterError,
+    );
+    expect(() => arrayStream(null as unknown as ArrayStreamSource)).toThrow(
+      'source must be an object { x, nSamples, nFeatures } with x a ' +
+        'row-major Float32Array, got null',
+    );
+  });
+
+  it('rejects values of another type', () => {
+    const source = { x: [1, 2], nSamples: 1, nFeatures: 2 };
+    expect(() => arrayStream(source as unknown as ArrayStreamSource)).toThrow(
+      'source.x must be a Float32Array of this realm, got an array',
     );
   });
 

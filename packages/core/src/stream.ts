@@ -1,5 +1,5 @@
 import { InvalidDataError, InvalidParameterError } from './errors.js';
-import { assertIntegerInRange, assertValidData } from './validate.js';
+import { assertDenseMatrix, assertIntegerInRange } from './validate.js';
 
 /**
  * Rows per block that a streaming data set reads at a time, unless it or
@@ -147,16 +147,18 @@ export interface ArrayStreamSource {
  * may change what they get.
  *
  * @param blockSize - Rows per block. Default: {@link DEFAULT_BLOCK_ROWS}.
- * @throws InvalidDataError for empty or non-finite data or labels that are
- *   not one per sample.
- * @throws InvalidParameterError when `blockSize` is not a positive integer.
+ * @throws InvalidDataError for `x` that is not a Float32Array, empty or
+ *   non-finite data, or labels that are not one per sample.
+ * @throws InvalidParameterError when `source` is not an object
+ *   `{ x, nSamples, nFeatures }` with integer sizes, or `blockSize` is not
+ *   a positive integer.
  */
 export function arrayStream(
   source: ArrayStreamSource,
   blockSize: number = DEFAULT_BLOCK_ROWS,
 ): StreamingDataset {
+  assertDenseMatrix(source, 'source');
   const { x, nSamples, nFeatures, labels } = source;
-  assertValidData(x, nSamples, nFeatures);
   assertIntegerInRange('blockSize', blockSize, 1);
   if (labels !== undefined && labels.length !== nSamples) {
     throw new InvalidDataError(

@@ -120,6 +120,16 @@ describe('sampleDataset', () => {
     );
   });
 
+  it('shows a string n as a string', () => {
+    const data = { x: new Float32Array(8), nSamples: 4, nFeatures: 2 };
+    const sample = () =>
+      sampleDataset(data as Dataset, '2' as unknown as number, new Random(0));
+    expect(sample).toThrow(
+      'sample size must be an integer between 1 and the 4 samples of the ' +
+        'data set, got the string "2"',
+    );
+  });
+
   it('rejects n below 1 and fractions', () => {
     for (const n of [0, -3, 2.5, Number.NaN]) {
       expect(() => sampleDataset(dataset, n, new Random(1))).toThrow(

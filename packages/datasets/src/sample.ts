@@ -136,13 +136,18 @@ function assertSampleArguments(dataset: unknown, random: unknown): void {
   }
 }
 
-function assertSampleSize(n: number, nSamples: number, name: string): void {
+function assertSampleSize(
+  n: number,
+  nSamples: number,
+  name: string | undefined,
+): void {
   if (!Number.isInteger(n) || n < 1 || n > nSamples) {
+    const source = name === undefined ? 'the data set' : name;
     throw new InvalidParameterError(
       'n',
       n,
       `sample size must be an integer between 1 and the ${nSamples} ` +
-        `samples of ${name}, got ${n}`,
+        `samples of ${source}, got ${describeValue(n)}`,
     );
   }
 }

@@ -188,6 +188,29 @@ describe('silhouetteScore', () => {
     );
   });
 
+  it('rejects a CSR matrix with advice', () => {
+    const csr = {
+      format: 'csr' as const,
+      nRows: 3,
+      nCols: 2,
+      indptr: Int32Array.from([0, 1, 2, 3]),
+      indices: Int32Array.from([0, 1, 0]),
+      data: Float32Array.from([1, 2, 3]),
+    };
+    const data = { x: csr, nSamples: 3, nFeatures: 2 };
+    const score = () =>
+      silhouetteScore(data as unknown as FeatureMatrix, [0, 1, 1]);
+    expect(score).toThrow(InvalidDataError);
+    expect(score).toThrow(
+      'data.x is a CSR matrix, but this measure reads dense rows; pass ' +
+        "dense features instead: the output of a fitted model's transform",
+    );
+    expect(score).not.toThrow(/Float32Array\.from/);
+    expect(() =>
+      silhouetteScore(csr as unknown as FeatureMatrix, [0, 1, 1]),
+    ).toThrow(/^data is a CSR matrix/);
+  });
+
   it('rejects invalid sample sizes and seeds', () => {
     const data = column([0, 1, 2, 3]);
     for (const sampleSize of [1, 5, 2.5]) {

@@ -5,6 +5,7 @@ import {
   assertOptionsObject,
   countOf,
   InvalidDataError,
+  isCsrMatrix,
   MAX_SEED,
   Random,
 } from '@fixclust/core';
@@ -75,8 +76,8 @@ export const DEFAULT_SILHOUETTE_SAMPLE_SIZE = 10_000;
  * @param labels - cluster of each sample: numbers or strings.
  * @throws InvalidParameterError for a `data` or `labels` argument of the
  * wrong kind, an unknown option, or an invalid `sampleSize` or `seed`.
- * @throws InvalidDataError for values that are not a Float32Array, empty
- * or non-finite data, or a label count that differs from the number of
+ * @throws InvalidDataError for values that are not a Float32Array, a CSR
+ * matrix, empty or non-finite data, or a label count that differs from the number of
  * samples. Also for fewer than 2 or more than m − 1 distinct labels among
  * the scored samples.
  */
@@ -130,6 +131,7 @@ export function silhouetteScore(
  * the copy to make, and naming the first non-finite value or both counts.
  */
 export function assertFeatureMatrix(data: FeatureMatrix, labels: Labels): void {
+  assertNotSparse(data);
   assertDenseMatrix(data, 'data');
   assertLabelArray(labels, 'labels');
   if (labels.length !== data.nSamples) {
@@ -138,6 +140,25 @@ export function assertFeatureMatrix(data: FeatureMatrix, labels: Labels): void {
         `has ${countOf(data.nSamples, 'sample')}; pass one label per sample`,
     );
   }
+}
+
+/**
+ * Rejects a CSR matrix, bare or as `data.x`, saying what to pass instead,
+ * because these measures read dense rows.
+ *
+ * @throws InvalidDataError naming the two ways to get dense rows.
+ */
+function assertNotSparse(data: unknown): void {
+  const x = (data as { x?: unknown } | null)?.x;
+  if (!isCsrMatrix(data) && !isCsrMatrix(x)) return;
+  const where = isCsrMatrix(data) ? 'data' : 'data.x';
+  throw new InvalidDataError(
+    `${where} is a CSR matrix, but this measure reads dense rows; pass ` +
+      `dense features instead: the output of a fitted model's transform, ` +
+      `or of the transform of a pca from @fixclust/baselines, or rows ` +
+      `copied with densifyRows from @fixclust/core, which takes ` +
+      `nSamples × nFeatures floats`,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DataMatrix } from './data.js';
 import { buildRepresentatives } from './fit-setup.js';
-import { FixedRepresentativeClustering } from './model.js';
+import {
+  FixedRepresentativeClustering,
+  selectBalancedRun,
+  selectBestRun,
+} from './model.js';
 import { initialiseNetwork } from './network/index.js';
 import type { FixedRepresentativeOptions } from './options.js';
 import { loadModel, saveModel } from './persistence/files.js';
@@ -176,6 +180,59 @@ describe('fit arguments', () => {
     );
   });
 
+  it('rejects a CSR matrix passed as data', async () => {
+    const csr = {
+      format: 'csr' as const,
+      nRows: 2,
+      nCols: 2,
+      indptr: Int32Array.from([0, 1, 2]),
+      indices: Int32Array.from([0, 1]),
+      data: Float32Array.from([1, 2]),
+    };
+    const error = await rejection(model.fit(csr as unknown as DataMatrix));
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error.message).toBe(
+      'data is a CSR matrix, but it must be an object { x, nSamples, ' +
+        'nFeatures }; pass { x: csr, nSamples: csr.nRows, nFeatures: ' +
+        'csr.nCols }, or the data set that loadSparseDataset returns',
+    );
+  });
+
+  it('rejects a backend that is not a BackendInfo', async () => {
+    const error = await rejection(model.fit(data, { backend: 5 } as never));
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect((error as InvalidParameterError).parameter).toBe('backend');
+    expect(error.message).toBe(
+      'backend must be a BackendInfo { name, version, threads }, such as ' +
+        'selectBackend from @fixclust/core returns in its backend field, ' +
+        'got 5',
+    );
+  });
+
+  it.each([
+    [
+      { name: 'wasm', threads: 1 },
+      'backend.version must be a non-empty string, got undefined',
+    ],
+    [
+      { name: '', version: '1', threads: 1 },
+      'backend.name must be a non-empty string, got the string ""',
+    ],
+    [
+      { name: 'wasm', version: '1', threads: '2' },
+      'backend.threads must be an integer at least 1, got the string "2"',
+    ],
+    [
+      { name: 'wasm', version: '1', threads: 1, detail: 'SIMD on' },
+      'backend.detail is not an option; the options are name, version, ' +
+        'threads, details',
+    ],
+  ])('rejects backend %o', async (backend, message) => {
+    const error = await rejection(model.fit(data, { backend } as never));
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error.message).toBe(message);
+  });
+
   it('names a model option passed to fit', async () => {
     const options = { epochs: 50, bakend: 'wasm' };
     const error = await rejection(model.fit(data, options as never));
@@ -309,6 +366,17 @@ describe('save and load arguments', () => {
     );
   });
 
+  it('saveModel rejects a path that is a file', async () => {
+    const file = join(directory, 'a-file');
+    await writeFile(file, 'text');
+    const error = await rejection(saveModel(untrainedModel(), file));
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error.message).toBe(
+      `cannot save into ${JSON.stringify(file)} because it is a file, not ` +
+        'a directory; pass the path of a directory, new or existing',
+    );
+  });
+
   it('saves and loads without a backend', async () => {
     const path = join(directory, 'saved');
     await saveModel(untrainedModel(), path);
@@ -365,5 +433,27 @@ describe('built-in representative names', () => {
       [1, -1],
       [-1, 1],
     ]);
+  });
+});
+
+describe('run selection arguments', () => {
+  it('selectBestRun rejects missing runs', () => {
+    expect(() => selectBestRun(null as never)).toThrow(InvalidParameterError);
+    expect(() => selectBestRun(null as never)).toThrow(
+      'runs must be a non-empty array of trained runs, each with a ' +
+        'record.bestLoss, got null',
+    );
+  });
+
+  it('selectBestRun rejects no runs', () => {
+    expect(() => selectBestRun([])).toThrow(/^runs must be a non-empty/);
+  });
+
+  it('selectBalancedRun rejects labels of another count', () => {
+    const run = { record: { bestLoss: 1, bestEpoch: 0 } } as never;
+    expect(() => selectBalancedRun([run, run], [new Int32Array(2)], 2)).toThrow(
+      'runLabels must be an array of 2 Int32Arrays, one per run, got an ' +
+        'array of 1',
+    );
   });
 });

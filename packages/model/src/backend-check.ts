@@ -1,11 +1,5 @@
-import { BackendUnavailableError, errorMessage } from '@fixclust/core';
+import { requireTensorBackend } from '@fixclust/core';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Advice that ends every message of {@link requireBackend}. */
-const HOW_TO_START =
-  'install a backend package such as @fixclust/backend-wasm and start ' +
-  'it first, for example with `await selectBackend({ candidates: ' +
-  '[wasmBackend()] })`, selectBackend coming from @fixclust/core';
 
 /**
  * Waits for TensorFlow.js's backend, so that `operation` (such as `fit`)
@@ -16,23 +10,5 @@ const HOW_TO_START =
  * none of the registered ones starts.
  */
 export async function requireBackend(operation: string): Promise<void> {
-  const registered = tf.engine().backendNames();
-  if (registered.length === 0) {
-    throw new BackendUnavailableError(
-      'none',
-      `${operation} needs a compute backend, but no TensorFlow.js ` +
-        `backend is registered; ${HOW_TO_START}`,
-    );
-  }
-  try {
-    await tf.ready();
-  } catch (error) {
-    throw new BackendUnavailableError(
-      registered.join(', '),
-      `${operation} needs a compute backend, but no registered ` +
-        `TensorFlow.js backend (${registered.join(', ')}) started: ` +
-        `${errorMessage(error)}; ${HOW_TO_START}`,
-      { cause: error },
-    );
-  }
+  await requireTensorBackend(operation, tf);
 }

@@ -69,6 +69,15 @@ export function assertValidMatrix(data: DataMatrix, name = 'data'): void {
  * @throws InvalidParameterError naming the argument or the size.
  */
 function assertMatrixArgument(data: unknown, name: string): void {
+  if (isCsrMatrix(data)) {
+    throw new InvalidParameterError(
+      name,
+      data,
+      `${name} is a CSR matrix, but it must be an object { x, nSamples, ` +
+        `nFeatures }; pass { x: csr, nSamples: csr.nRows, nFeatures: ` +
+        `csr.nCols }, or the data set that loadSparseDataset returns`,
+    );
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const rows = Array.isArray(data) && Array.isArray(data[0]);
     const hint = rows

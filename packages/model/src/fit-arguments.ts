@@ -1,8 +1,10 @@
 import {
+  assertIntegerInRange,
   assertKnownKeys,
   assertOptionsObject,
   describeValue,
   InvalidParameterError,
+  type BackendInfo,
 } from '@fixclust/core';
 
 import type { FitOptions } from './fit-result.js';
@@ -10,6 +12,14 @@ import { OPTION_NAMES } from './options.js';
 import type { ParallelFitOptions } from './parallel-runs.js';
 import type { StreamFitOptions } from './stream-fit.js';
 import { RunWorkerPool } from './worker-pool.js';
+
+/** Keys of {@link BackendInfo}. */
+const BACKEND_INFO_KEYS = [
+  'name',
+  'version',
+  'threads',
+  'details',
+] as const satisfies ReadonlyArray<keyof BackendInfo>;
 
 /** Every option {@link FixedRepresentativeClustering.fit} reads. */
 export type AllFitOptions = FitOptions & StreamFitOptions & ParallelFitOptions;
@@ -62,6 +72,7 @@ export function assertFitOptions(fitOptions: unknown): void {
     }
   }
   assertSignal(options['signal']);
+  assertBackendInfo(options['backend']);
   const pool = options['pool'];
   if (pool !== undefined && !(pool instanceof RunWorkerPool)) {
     throw new InvalidParameterError(
@@ -96,6 +107,43 @@ function assertSignal(signal: unknown): void {
     `signal must be an AbortSignal, such as new AbortController().signal, ` +
       `got ${describeValue(signal)}`,
   );
+}
+
+/**
+ * Checks the `backend` option against {@link BackendInfo}, which the
+ * result reports as given.
+ */
+function assertBackendInfo(backend: unknown): void {
+  if (backend === undefined) return;
+  if (typeof backend !== 'object' || backend === null) {
+    throw new InvalidParameterError(
+      'backend',
+      backend,
+      `backend must be a BackendInfo { name, version, threads }, such as ` +
+        `selectBackend from @fixclust/core returns in its backend field, ` +
+        `got ${describeValue(backend)}`,
+    );
+  }
+  const info = backend as Partial<Record<keyof BackendInfo, unknown>>;
+  assertKnownKeys('backend.', info, BACKEND_INFO_KEYS);
+  for (const field of ['name', 'version'] as const) {
+    const value = info[field];
+    if (typeof value === 'string' && value !== '') continue;
+    throw new InvalidParameterError(
+      `backend.${field}`,
+      value,
+      `backend.${field} must be a non-empty string, got ` +
+        describeValue(value),
+    );
+  }
+  assertIntegerInRange('backend.threads', info.threads as number, 1);
+  if (info.details !== undefined && typeof info.details !== 'string') {
+    throw new InvalidParameterError(
+      'backend.details',
+      info.details,
+      `backend.details must be a string, got ${describeValue(info.details)}`,
+    );
+  }
 }
 
 /**

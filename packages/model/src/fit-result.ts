@@ -1,5 +1,8 @@
 import {
+  assertIntegerInRange,
   countOf,
+  describeValue,
+  InvalidParameterError,
   summariseClusters,
   type BackendInfo,
   type ClusteringResult,
@@ -75,8 +78,12 @@ export interface FitResult extends ClusteringResult {
 /**
  * Picks the run with the lowest best-epoch loss; the earliest wins a tie.
  * Runs that never completed an epoch have an infinite loss and lose.
+ *
+ * @throws InvalidParameterError when `runs` is not a non-empty array of
+ * runs with a `record.bestLoss`.
  */
 export function selectBestRun(runs: readonly RunOutcome[]): number {
+  assertRunList(runs);
   let best = 0;
   for (let i = 1; i < runs.length; i++) {
     if (isBetterRun('loss', runs, [], i, best)) best = i;
@@ -89,18 +96,53 @@ export function selectBestRun(runs: readonly RunOutcome[]): number {
  * entropy `-Σ p_i log p_i` of the cluster proportions. A tie goes to the
  * lower best-epoch loss, then to the earlier run. Runs that never
  * completed an epoch lose to any run that did.
+ *
+ * @throws InvalidParameterError when `runs` is not a non-empty array of
+ * runs, `runLabels` not an array of one Int32Array per run, or
+ * `nClusters` not an integer of at least 1.
  */
 export function selectBalancedRun(
   runs: readonly RunOutcome[],
   runLabels: readonly Int32Array[],
   nClusters: number,
 ): number {
+  assertRunList(runs);
+  assertRunLabels(runLabels, runs.length);
+  assertIntegerInRange('nClusters', nClusters, 1);
   const scores = runLabels.map((labels) => sizeEntropy(labels, nClusters));
   let best = 0;
   for (let i = 1; i < runs.length; i++) {
     if (isBetterRun('balance', runs, scores, i, best)) best = i;
   }
   return best;
+}
+
+function assertRunList(runs: unknown): void {
+  const isRun = (run: unknown) =>
+    typeof (run as { record?: { bestLoss?: unknown } } | null)?.record
+      ?.bestLoss === 'number';
+  if (Array.isArray(runs) && runs.length > 0 && runs.every(isRun)) return;
+  throw new InvalidParameterError(
+    'runs',
+    runs,
+    `runs must be a non-empty array of trained runs, each with a ` +
+      `record.bestLoss, got ${describeValue(runs)}`,
+  );
+}
+
+function assertRunLabels(runLabels: unknown, nRuns: number): void {
+  const isLabels = (labels: unknown) => labels instanceof Int32Array;
+  const valid =
+    Array.isArray(runLabels) &&
+    runLabels.length === nRuns &&
+    runLabels.every(isLabels);
+  if (valid) return;
+  throw new InvalidParameterError(
+    'runLabels',
+    runLabels,
+    `runLabels must be an array of ${countOf(nRuns, 'Int32Array')}, one ` +
+      `per run, got ${describeValue(runLabels)}`,
+  );
 }
 
 /**

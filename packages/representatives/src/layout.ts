@@ -97,13 +97,15 @@ export function describeOptions(
  * returns both, with the type's default dimension filled in.
  *
  * @throws InvalidParameterError naming the value and the accepted range,
- * or when `request` is not an object or has a key that
+ * when `type` is not a {@link DescribedRepresentativeType}, or when
+ * `request` is not an object or has a key that
  * {@link RepresentativeRequest} does not have.
  */
 export function resolveLayoutShape(
   type: DescribedRepresentativeType,
   request: RepresentativeRequest,
 ): { nClusters: number; dimension: number } {
+  assertDescribedType(type);
   assertOptionsObject('request', request, true);
   assertKnownKeys('', request, REQUEST_KEYS);
   const { nClusters } = request;
@@ -112,7 +114,7 @@ export function resolveLayoutShape(
       'nClusters',
       nClusters,
       `${type.name} representatives need nClusters to be an integer of at ` +
-        `least 1, got ${nClusters}`,
+        `least 1, got ${describeValue(nClusters)}`,
     );
   }
 
@@ -124,10 +126,27 @@ export function resolveLayoutShape(
       'dimension',
       dimension,
       `${type.name} representatives for ${nClusters} clusters need an ` +
-        `integer dimension ${formatRange(range)}, got ${dimension}`,
+        `integer dimension ${formatRange(range)}, got ` +
+        describeValue(dimension),
     );
   }
   return { nClusters, dimension };
+}
+
+function assertDescribedType(
+  type: unknown,
+): asserts type is DescribedRepresentativeType {
+  const isType =
+    typeof type === 'object' &&
+    type !== null &&
+    isDescribedRepresentativeType(type as RepresentativeType);
+  if (isType) return;
+  throw new InvalidParameterError(
+    'type',
+    type,
+    `type must be a representative type that describes its dimensions, ` +
+      `such as getRepresentativeType('simplex'), got ${describeValue(type)}`,
+  );
 }
 
 function formatRange(range: DimensionRange): string {

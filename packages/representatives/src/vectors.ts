@@ -1,4 +1,8 @@
-import type { Random } from '@fixclust/core';
+import {
+  describeValue,
+  InvalidParameterError,
+  type Random,
+} from '@fixclust/core';
 
 /**
  * Draws a standard normal value by the Box–Muller transform, using two
@@ -84,8 +88,12 @@ export function distance(a: readonly number[], b: readonly number[]): number {
 /**
  * Returns the smallest Euclidean distance between two rows of a layout;
  * `Infinity` for fewer than two rows.
+ *
+ * @throws InvalidParameterError when `points` is not an array of rows of
+ * finite numbers, all of one length.
  */
 export function minimumPairwiseDistance(points: readonly number[][]): number {
+  assertPointRows(points);
   let minimum = Number.POSITIVE_INFINITY;
   for (let i = 0; i < points.length; i++) {
     for (let j = i + 1; j < points.length; j++) {
@@ -93,4 +101,19 @@ export function minimumPairwiseDistance(points: readonly number[][]): number {
     }
   }
   return minimum;
+}
+
+function assertPointRows(points: unknown): void {
+  const width = Array.isArray(points) ? (points[0] as unknown[])?.length : 0;
+  const isRow = (row: unknown) =>
+    Array.isArray(row) &&
+    row.length === width &&
+    row.every((value) => Number.isFinite(value));
+  if (Array.isArray(points) && points.every(isRow)) return;
+  throw new InvalidParameterError(
+    'points',
+    points,
+    `points must be an array of rows of finite numbers, all of one ` +
+      `length, such as a representative layout, got ${describeValue(points)}`,
+  );
 }

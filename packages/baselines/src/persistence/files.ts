@@ -37,8 +37,8 @@ export type SaveBaselineOptions = WriteArtifactsOptions;
  * manifest no longer names are removed afterwards. Node only.
  *
  * @throws InvalidParameterError when `fitted` is not the object a fit
- * function or a loader returned, `directory` is not a non-empty string, or
- * the options contain an unknown option or a callback that is not a
+ * function or a loader returned, `directory` is not a non-empty string or
+ * is a file, or the options contain an unknown option or a callback that is not a
  * function.
  */
 export async function saveBaseline(

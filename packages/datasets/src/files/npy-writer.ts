@@ -1,6 +1,10 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { InvalidParameterError } from '@fixclust/core';
+import {
+  assertIntegerInRange,
+  describeValue,
+  InvalidParameterError,
+} from '@fixclust/core';
 
 import { assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
@@ -12,18 +16,24 @@ import { formatShape } from './npy-header.js';
  */
 const WRITER_HEADER_BYTES = 128;
 
+/** A NumPy type string: byte order, kind letter, size, optional unit. */
+const NPY_DESCR = /^[<>|=]?[A-Za-z][A-Za-z0-9]*(\[[A-Za-z0-9]+\])?$/;
+
 /**
  * Encodes an NPY format 1.0 header of a C-order array, padded with spaces
  * so that the data starts at `totalBytes` (a multiple of 64).
  *
  * @param descr - NumPy type string, such as `<f4` or `<i4`.
- * @throws InvalidParameterError when the header does not fit `totalBytes`.
+ * @param shape - size of each dimension, integers of at least 0.
+ * @throws InvalidParameterError when `descr` is not a type string, `shape`
+ * not an array of sizes, or the header does not fit `totalBytes`.
  */
 export function encodeNpyHeader(
   descr: string,
   shape: readonly number[],
   totalBytes = WRITER_HEADER_BYTES,
 ): Uint8Array {
+  assertHeaderArguments(descr, shape);
   const dict =
     `{'descr': '${descr}', 'fortran_order': False, ` +
     `'shape': ${formatShape(shape)}, }`;
@@ -43,6 +53,28 @@ export function encodeNpyHeader(
   const text = dict.padEnd(headerLength - 1, ' ') + '\n';
   bytes.set(new TextEncoder().encode(text), 10);
   return bytes;
+}
+
+function assertHeaderArguments(descr: unknown, shape: unknown): void {
+  if (typeof descr !== 'string' || !NPY_DESCR.test(descr)) {
+    throw new InvalidParameterError(
+      'descr',
+      descr,
+      `descr must be a NumPy type string such as '<f4' or '<i4', got ` +
+        describeValue(descr),
+    );
+  }
+  if (!Array.isArray(shape)) {
+    throw new InvalidParameterError(
+      'shape',
+      shape,
+      `shape must be an array of dimension sizes such as [100, 784], got ` +
+        describeValue(shape),
+    );
+  }
+  shape.forEach((size: unknown, i) => {
+    assertIntegerInRange(`shape[${i}]`, size as number, 0);
+  });
 }
 
 /**
@@ -69,13 +101,7 @@ export class NpyRowWriter {
    */
   static async create(path: string, nFeatures: number): Promise<NpyRowWriter> {
     assertPath('path', path);
-    if (!Number.isInteger(nFeatures) || nFeatures < 1) {
-      throw new InvalidParameterError(
-        'nFeatures',
-        nFeatures,
-        `nFeatures must be an integer at least 1, got ${nFeatures}`,
-      );
-    }
+    assertIntegerInRange('nFeatures', nFeatures, 1);
     try {
       const handle = await open(path, 'w');
       const writer = new NpyRowWriter(handle, path, nFeatures);

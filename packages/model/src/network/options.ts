@@ -1,5 +1,6 @@
 import {
   assertFiniteAbove,
+  assertIntegerInRange,
   assertKnownKeys,
   assertOneOf,
   InvalidParameterError,
@@ -89,13 +90,7 @@ function checkFilters(filters: number[]): void {
     );
   }
   filters.forEach((count, i) => {
-    if (!Number.isInteger(count) || count < 1) {
-      throw new InvalidParameterError(
-        `filters[${i}]`,
-        count,
-        `filters[${i}] must be an integer at least 1, got ${count}`,
-      );
-    }
+    assertIntegerInRange(`filters[${i}]`, count, 1);
   });
 }
 
@@ -161,12 +156,6 @@ function checkSizes(sizes: number[], depth: number): void {
     );
   }
   sizes.forEach((size, i) => {
-    if (!Number.isInteger(size) || size < 1) {
-      throw new InvalidParameterError(
-        `autoencoder.sizes[${i}]`,
-        size,
-        `autoencoder.sizes[${i}] must be an integer at least 1, got ${size}`,
-      );
-    }
+    assertIntegerInRange(`autoencoder.sizes[${i}]`, size, 1);
   });
 }

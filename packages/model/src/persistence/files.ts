@@ -27,8 +27,8 @@ export type SaveModelOptions = WriteArtifactsOptions;
  * removed afterwards.
  *
  * @throws InvalidParameterError when the model is not fitted, `directory`
- * is not a non-empty string, or `options` has a key other than
- * `onWeightsWritten`.
+ * is not a non-empty string or is a file, or `options` has a key other
+ * than `onWeightsWritten`.
  */
 export async function saveModel(
   model: FixedRepresentativeClustering,
