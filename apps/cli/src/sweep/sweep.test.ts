@@ -249,6 +249,7 @@ function sweepSuite(dataDirectory: string): void {
     expect(job?.attemptsStarted).toBe(2);
     expect(killedResult?.attempt).toBe(2);
     expect(killedResult?.worker).not.toBe(first.name);
+    expect(first.log.join('')).toContain(`takes jobs from ${queueName}`);
     const keys = results.map((result) => result.key).sort();
     expect(keys).toEqual(cells.map(cellKey).sort());
     expect(await redis.hlen(resultsKey(queueName))).toBe(cells.length);
@@ -488,6 +489,7 @@ function sweepSuite(dataDirectory: string): void {
       expect(status, log).toBe(1);
       expect(log).toContain('rejected the password of --redis (WRONGPASS)');
       expect(log).not.toContain('wrongpass');
+      expect(log).not.toContain('takes jobs');
     });
   });
 

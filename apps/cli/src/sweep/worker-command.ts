@@ -107,7 +107,10 @@ export async function workerCommand(
     throw error;
   }
   reportEvents(worker, log, options.redis);
-  log.error(`worker ${name} takes jobs from ${queue}`);
+  // Once connected, so a worker that Redis refuses never claims to work.
+  worker.once('ready', () => {
+    log.error(`worker ${name} takes jobs from ${queue}`);
+  });
   return stopWorker(worker, context, options.redis, settings.lockDuration);
 }
 
