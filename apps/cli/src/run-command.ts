@@ -51,7 +51,6 @@ import {
   effectiveSettings,
   prepareOutputFolder,
   removeEmptyFolders,
-  removeEmptyFoldersSync,
   writeRunOutputs,
   type RunSummary,
 } from './summary.js';
@@ -97,8 +96,8 @@ export async function runCommand(
   } catch (error) {
     // A run that fails before writing anything leaves no empty folders:
     // the report's first, since they may be inside the output folder.
-    await removeEmptyFolders(createdReport);
-    await removeEmptyFolders(createdOut);
+    removeEmptyFolders(createdReport);
+    removeEmptyFolders(createdOut);
     throw error;
   } finally {
     interrupt.remove();
@@ -111,8 +110,8 @@ export async function runCommand(
  * arrives while none is installed.
  *
  * - Before training, Ctrl-C exits with status 130 at once.
- * - During training, the first Ctrl-C aborts the training signal, which
- *   stops training after the current batch; the best model so far is
+ * - During training, the first Ctrl-C aborts the training signal, so
+ *   training stops after the current batch. The best model so far is
  *   then reported and saved. A second Ctrl-C exits at once.
  * - After training, while the outputs are written, Ctrl-C exits at once.
  *
@@ -171,7 +170,7 @@ class RunInterrupt {
   private quit(message: string): never {
     // The report's folders first, since they may be inside the output
     // folder.
-    for (const folders of this.created()) removeEmptyFoldersSync(folders);
+    for (const folders of this.created()) removeEmptyFolders(folders);
     this.output.error(message);
     process.exit(130);
   }

@@ -1,5 +1,5 @@
 import { rmdirSync } from 'node:fs';
-import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 
 import {
@@ -146,7 +146,7 @@ export async function prepareWritableFolder(
     await rm(probe);
     return created;
   } catch (error) {
-    await removeEmptyFolders(created);
+    removeEmptyFolders(created);
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InvalidParameterError(
       option,
@@ -186,24 +186,9 @@ async function missingFolders(directory: string): Promise<string[]> {
  * first and only while each is empty. So a command that fails before
  * writing anything leaves no empty folder. Stops at the first folder that
  * is not empty, because the folders above it are not empty either.
+ * Synchronous, so that a signal handler can call it right before exiting.
  */
-export async function removeEmptyFolders(
-  folders: readonly string[],
-): Promise<void> {
-  for (const folder of [...folders].reverse()) {
-    try {
-      await rmdir(folder);
-    } catch {
-      return;
-    }
-  }
-}
-
-/**
- * {@link removeEmptyFolders} for a signal handler that exits right after:
- * the same folders, removed before it returns.
- */
-export function removeEmptyFoldersSync(folders: readonly string[]): void {
+export function removeEmptyFolders(folders: readonly string[]): void {
   for (const folder of [...folders].reverse()) {
     try {
       rmdirSync(folder);

@@ -22,7 +22,7 @@ const script = fileURLToPath(
   new URL('../scripts/build-addon.mjs', import.meta.url),
 );
 const scratch = mkdtempSync(join(tmpdir(), 'fixclust-build-'));
-/** The package's folder, where the failure message says to build. */
+/** The package's folder, which the missing-addon message names. */
 const packageFolder = fileURLToPath(new URL('..', import.meta.url));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
 
 const scratch = mkdtempSync(join(tmpdir(), 'fixclust-native-'));
-/** The package's folder, where the failure message says to build. */
+/** The package's folder, which the missing-addon message names. */
 const packageFolder = fileURLToPath(new URL('..', import.meta.url));
 const missingAddon = join(
   scratch,

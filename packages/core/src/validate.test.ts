@@ -210,7 +210,7 @@ describe('assertDenseMatrix', () => {
 });
 
 describe('assertCsrMatrix', () => {
-  /** The 2 × 3 matrix [[1, 0, 2], [0, 3, 0]]. */
+  /** Builds the 2 × 3 matrix [[1, 0, 2], [0, 3, 0]], with `changes`. */
   function csr(changes: Record<string, unknown> = {}): CsrMatrix {
     return {
       format: 'csr',

@@ -92,7 +92,7 @@ export async function sweepCommand(
     );
     return 0;
   } catch (error) {
-    await removeEmptyFolders(created);
+    removeEmptyFolders(created);
     throw redisFailure(error, options.redis);
   } finally {
     redis.disconnect();

@@ -107,7 +107,8 @@ export async function workerCommand(
     throw error;
   }
   reportEvents(worker, log, options.redis);
-  // Once connected, so a worker that Redis refuses never claims to work.
+  // Logged once connected, so a worker that Redis rejects never reports
+  // that it takes jobs.
   worker.once('ready', () => {
     log.error(`worker ${name} takes jobs from ${queue}`);
   });
@@ -192,9 +193,9 @@ async function processJob(
 ): Promise<JobOutcome> {
   const cell = job.data;
   const key = cellKey(cell);
-  // Every start of the job, a restart after a lost worker included, and
-  // not reset when a failed cell is queued again; the failure lines count
-  // the tries that `--attempts` allows.
+  // BullMQ counts every start of the job, including a restart after a lost
+  // worker, and does not reset the count when a failed cell is queued
+  // again. The failure lines count the tries that `--attempts` allows.
   const attempt = job.attemptsStarted;
   const label = `job ${job.id} (${describeCell(cell)}), start ${attempt}`;
   if (await hasResult(context.redis, context.queue, key)) {
@@ -241,9 +242,9 @@ const ERROR_REPEAT_MS = 30_000;
 
 /**
  * Logs failed attempts, worker errors and requeued jobs. BullMQ 6.7
- * requeues the job of a lost worker in a stalled-job check when its lock
- * has expired and an earlier check had marked it as possibly stalled,
- * because each lock renewal clears that mark.
+ * requeues the job of a lost worker in a stalled-job check once its lock
+ * has expired and an earlier check has marked it as possibly stalled. A
+ * live worker's lock renewal clears that mark.
  */
 function reportEvents(worker: Worker, output: Output, url: string): void {
   worker.on('failed', (job, error) => {
@@ -253,7 +254,8 @@ function reportEvents(worker: Worker, output: Output, url: string): void {
   // ioredis retries, so each message is reported again only after a pause.
   const reported = new Map<string, number>();
   worker.on('error', (error) => {
-    // A rejected password stops the worker with its own message.
+    // untilAuthFailure stops the worker on a rejected password and
+    // reports it, so it is not logged here as well.
     if (isAuthFailure(error)) return;
     const now = Date.now();
     const last = reported.get(error.message);
