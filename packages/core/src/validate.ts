@@ -204,15 +204,19 @@ export function assertValidDataset(dataset: Dataset): void {
  * a Float32Array of this realm, the only dense type tfjs and the model
  * accept.
  *
+ * @param alternative - Another type the caller accepts, named in the
+ * message after the Float32Array, such as `a CSR matrix`.
  * @throws InvalidDataError naming the type received and the copy to make.
  */
 export function assertFloat32Values(
   name: string,
   values: unknown,
+  alternative?: string,
 ): asserts values is Float32Array {
   if (values instanceof Float32Array) return;
+  const expected = alternative === undefined ? '' : ` or ${alternative}`;
   throw new InvalidDataError(
-    `${name} must be a Float32Array of this realm, got ` +
+    `${name} must be a Float32Array of this realm${expected}, got ` +
       `${describeDenseValues(values)}; copy a flat array of numbers with ` +
       'Float32Array.from(x), rows with Float32Array.from(rows.flat())',
   );

@@ -132,4 +132,20 @@ describe('assertValidMatrix', () => {
         'rows with Float32Array.from(rows.flat())',
     );
   });
+
+  it('names the CSR field of another array type', () => {
+    const x = {
+      format: 'csr',
+      nRows: 2,
+      nCols: 2,
+      indptr: [0, 1, 2],
+      indices: new Int32Array([0, 1]),
+      data: new Float32Array([1, 2]),
+    };
+    const data = { x, nSamples: 2, nFeatures: 2 } as unknown as DataMatrix;
+    expect(() => assertValidMatrix(data)).toThrow(
+      'data.x.indptr must be an Int32Array, got an array of 3; copy it ' +
+        'with Int32Array.from(indptr)',
+    );
+  });
 });

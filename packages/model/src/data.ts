@@ -1,6 +1,7 @@
 import {
+  assertCsrMatrix,
+  assertFloat32Values,
   assertIntegerInRange,
-  assertValidCsr,
   assertValidData,
   densifyRows,
   describeValue,
@@ -41,14 +42,7 @@ export interface DataMatrix {
 export function assertValidMatrix(data: DataMatrix, name = 'data'): void {
   assertMatrixArgument(data, name);
   if (!isCsrMatrix(data.x)) {
-    if (!(data.x instanceof Float32Array)) {
-      throw new InvalidDataError(
-        `${name}.x must be a Float32Array of this realm or a CSR matrix, ` +
-          `got ${describeValues(data.x)}; copy a flat array of numbers ` +
-          `with Float32Array.from(x), rows with ` +
-          `Float32Array.from(rows.flat())`,
-      );
-    }
+    assertFloat32Values(`${name}.x`, data.x, 'a CSR matrix');
     assertValidData(data.x, data.nSamples, data.nFeatures);
     return;
   }
@@ -59,7 +53,7 @@ export function assertValidMatrix(data: DataMatrix, name = 'data'): void {
         `${data.nSamples} × ${data.nFeatures}`,
     );
   }
-  assertValidCsr(data.x);
+  assertCsrMatrix(data.x, `${name}.x`);
 }
 
 /**
@@ -95,17 +89,6 @@ function assertMatrixArgument(data: unknown, name: string): void {
   const { nSamples, nFeatures } = data as Record<string, unknown>;
   assertIntegerInRange(`${name}.nSamples`, nSamples as number, 0);
   assertIntegerInRange(`${name}.nFeatures`, nFeatures as number, 0);
-}
-
-/** Names the kind of a value passed as data, for messages. */
-function describeValues(values: unknown): string {
-  // The same name as this realm's class: made in another realm, such as a
-  // vm context, which tfjs's own checks do not accept either.
-  const name = (values as object | null | undefined)?.constructor?.name;
-  if (typeof values === 'object' && name === 'Float32Array') {
-    return 'a Float32Array of another realm';
-  }
-  return describeValue(values);
 }
 
 /**
