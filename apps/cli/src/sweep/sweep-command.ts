@@ -126,8 +126,9 @@ async function withQueue<T>(
 }
 
 /**
- * Adds a job for each cell without one and queues the failed jobs again,
- * with their attempts counted from 0, so each gets `attempts` tries.
+ * Adds a job for each cell without one. A failed job is replaced by a new
+ * one with `settings`, so it gets this command's `attempts` tries and
+ * backoff, not those it was first queued with.
  */
 async function enqueueCells(
   queue: Queue<BenchCell>,
@@ -141,17 +142,16 @@ async function enqueueCells(
   const fresh = keys.filter((_, i) => states[i] === 'unknown');
   const failed = keys.filter((_, i) => states[i] === 'failed');
 
+  // No worker takes a failed job, so removing it races with no one; the
+  // new job keeps the key, which the stored result is written under.
+  for (const key of failed) await (await queue.getJob(key))?.remove();
   await queue.addBulk(
-    fresh.map((key) => ({
+    [...fresh, ...failed].map((key) => ({
       name: byKey.get(key)!.method,
       data: byKey.get(key)!,
       opts: { jobId: key, ...settings },
     })),
   );
-  for (const key of failed) {
-    const job = await queue.getJob(key);
-    await job?.retry('failed', { resetAttemptsMade: true });
-  }
 
   const existing = keys.length - fresh.length - failed.length;
   output.error(

@@ -308,7 +308,7 @@ function sweepSuite(dataDirectory: string): void {
     return stderr;
   }
 
-  it('queues a failed cell again', async () => {
+  it('queues a failed cell again with new settings', async () => {
     const name = 'fixclust-sweep-retry';
     const grid = await writeGrid('retry.yaml', [1], ['methods: [kmeans]']);
     await queueGrid(grid, name, '--attempts', '2', '--backoff', '0');
@@ -329,12 +329,25 @@ function sweepSuite(dataDirectory: string): void {
       await failing.close();
       expect((await queue.getJob(key))?.attemptsMade).toBe(2);
 
-      const message = await queueGrid(grid, name);
+      const message = await queueGrid(
+        grid,
+        name,
+        '--attempts',
+        '4',
+        '--backoff',
+        '500',
+      );
       expect(message).toContain(
         '0 new, 1 failed cells queued again, 0 already queued',
       );
       expect(await queue.getJobState(key)).toBe('waiting');
-      expect((await queue.getJob(key))?.attemptsMade).toBe(0);
+      const requeued = await queue.getJob(key);
+      expect(requeued?.attemptsMade).toBe(0);
+      expect(requeued?.opts.attempts).toBe(4);
+      expect(requeued?.opts.backoff).toEqual({
+        type: 'exponential',
+        delay: 500,
+      });
       const again = await queueGrid(grid, name);
       expect(again).toContain(
         '0 new, 0 failed cells queued again, 1 already queued',
