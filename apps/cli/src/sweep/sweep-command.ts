@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 
-import { assertIntegerInRange, InvalidParameterError } from '@fixclust/core';
+import {
+  assertIntegerInRange,
+  countOf,
+  InvalidParameterError,
+} from '@fixclust/core';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -155,9 +159,9 @@ async function enqueueCells(
 
   const existing = keys.length - fresh.length - failed.length;
   output.error(
-    `queued ${keys.length} cells on ${queue.name}: ${fresh.length} new, ` +
-      `${failed.length} failed cells queued again, ${existing} already ` +
-      `queued, running or done`,
+    `queued ${countOf(keys.length, 'cell')} on ${queue.name}: ` +
+      `${fresh.length} new, ${countOf(failed.length, 'failed cell')} ` +
+      `queued again, ${existing} already queued, running or done`,
   );
 }
 

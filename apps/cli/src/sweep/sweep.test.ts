@@ -338,7 +338,7 @@ function sweepSuite(dataDirectory: string): void {
         '500',
       );
       expect(message).toContain(
-        '0 new, 1 failed cells queued again, 0 already queued',
+        '0 new, 1 failed cell queued again, 0 already queued',
       );
       expect(await queue.getJobState(key)).toBe('waiting');
       const requeued = await queue.getJob(key);
