@@ -6,7 +6,7 @@ import {
   InvalidDataError,
   InvalidParameterError,
 } from '@fixclust/core';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, type Parser } from 'csv-parse';
 
 import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
@@ -24,6 +24,8 @@ import {
   looksLikeHeader,
 } from './csv-cells.js';
 import { NpyRowWriter } from './npy-writer.js';
+import { locateFileEnd, locateFileField } from './file-position.js';
+import { formatPosition, type TextPosition } from './text-position.js';
 
 /** Shape, labels and names found by a CSV conversion. */
 export interface CsvConversion {
@@ -63,7 +65,7 @@ const WRITE_ROWS = 4096;
  * detection (on the first 20 lines), header detection, label column,
  * decimal mark and checks, so the NPY file holds the `x` that `parseCsv`
  * returns and the result its labels, class names and feature names.
- * Errors give the place as `path:line`.
+ * Errors give the place as `path:line:column`, as `parseCsv` does.
  *
  * @throws InvalidParameterError when a path is not a string, for unknown
  *   or invalid options, or a label column that is not in the file.
@@ -83,7 +85,7 @@ export async function convertCsvToNpy(
   const sample = await readSample(csvPath);
   const delimiter = chooseDelimiter(sample, csvPath, checked);
 
-  const rows = new CsvRowSink(csvPath, checked);
+  const rows = new CsvRowSink(csvPath, checked, delimiter);
   const input = createReadStream(csvPath);
   const onProgress = options.onProgress;
   if (onProgress !== undefined) {
@@ -94,35 +96,47 @@ export async function convertCsvToNpy(
       onProgress({ readBytes, totalBytes });
     });
   }
+  const { parser, read } = recordParser(input, delimiter, rows);
   try {
-    for await (const { record, info } of readRecords(input, delimiter)) {
-      await rows.add(record, info.lines, npyPath);
-    }
+    for await (const _ of parser) await rows.drain(npyPath);
   } catch (error) {
     input.destroy();
     await rows.abandon();
     if (FixclustError.isInstance(error) || !(error instanceof CsvError)) {
       throw error;
     }
-    throw new InvalidDataError(
-      `${csvPath}:${error['lines'] ?? '?'}: ${csvPath} has malformed ` +
-        `quoting (${error.message}); a quoted field must start and end ` +
-        `with ", and a " inside it must be doubled`,
-      { cause: error, path: csvPath },
-    );
+    throw quotingError(error, csvPath, delimiter, read.end);
   }
-  return rows.finish();
+  return rows.finish(npyPath);
 }
 
+/** A record as the parser gives it with `info` set. */
 interface ParsedRecord {
   record: string[];
-  info: { lines: number };
+  info: { bytes: number };
 }
 
-function readRecords(
+/**
+ * Byte range of a record in the file: from the end of the record before
+ * it, its leading empty lines included, to the end of its line break. The
+ * sink finds the place of a field from it for its messages.
+ */
+interface RecordBytes {
+  start: number;
+  end: number;
+}
+
+/**
+ * Pipes `input` into a CSV parser that hands each record to `rows` as it
+ * reads it, so a bad record is reported before a syntax error further on.
+ * `read.end` is the byte at which the next record starts.
+ */
+function recordParser(
   input: ReadStream,
   delimiter: string,
-): AsyncIterable<ParsedRecord> {
+  rows: CsvRowSink,
+): { parser: Parser & AsyncIterable<ParsedRecord>; read: { end: number } } {
+  const read = { end: 0 };
   const parser = parse({
     bom: true,
     delimiter,
@@ -130,9 +144,41 @@ function readRecords(
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
+    // With `info`, csv-parse passes the record with its info.
+    on_record: (record: unknown) => {
+      const parsed = record as ParsedRecord;
+      const bytes = { start: read.end, end: parsed.info.bytes };
+      rows.read(parsed.record, bytes);
+      read.end = bytes.end;
+      return parsed as never;
+    },
   });
   input.on('error', (error) => parser.destroy(error));
-  return input.pipe(parser) as AsyncIterable<ParsedRecord>;
+  return {
+    parser: input.pipe(parser) as Parser & AsyncIterable<ParsedRecord>,
+    read,
+  };
+}
+
+/**
+ * Wraps a csv-parse syntax error, such as an unclosed quote, placing it
+ * at the start of the field in which the parser stopped.
+ */
+function quotingError(
+  error: CsvError,
+  path: string,
+  delimiter: string,
+  start: number,
+): InvalidDataError {
+  const field = typeof error['column'] === 'number' ? error['column'] : 0;
+  // The parser's byte count can stop short of the field it names.
+  const position = locateFileField(path, start, Infinity, field, delimiter);
+  return new InvalidDataError(
+    `${formatPosition(path, position)}: ${path} has malformed quoting ` +
+      `(${error.message}); a quoted field must start and end with ", and ` +
+      `a " inside it must be doubled`,
+    { cause: error, path },
+  );
 }
 
 /**
@@ -208,28 +254,49 @@ class CsvRowSink {
   private buffered = 0;
   private nRows = 0;
   private firstLine = 0;
+  /** The record being read, or the last one read. */
+  private current: RecordBytes = { start: 0, end: 0 };
   private labelIndices = new Int32Array(1024);
   private readonly classes = new Map<string, number>();
 
   constructor(
     private readonly path: string,
     private readonly options: ReturnType<typeof checkCsvOptions>,
+    private readonly delimiter: string,
   ) {}
 
-  async add(record: string[], line: number, npyPath: string): Promise<void> {
+  /**
+   * Checks a record and keeps its values until {@link drain} writes them.
+   * Runs as the parser reads each record, so a bad record is reported
+   * before a syntax error further on.
+   */
+  read(record: string[], bytes: RecordBytes): void {
+    this.current = bytes;
     const cells = record.map((cell) => cell.trim());
     if (this.columns === undefined) {
-      this.columns = this.readLayout(cells, line);
-      this.firstLine = line;
+      this.columns = this.readLayout(cells);
+      this.firstLine = this.locate(0).line;
       this.buffer = new Float32Array(WRITE_ROWS * this.columns.nFeatures);
-      this.writer = await NpyRowWriter.create(npyPath, this.columns.nFeatures);
       if (this.columns.names !== undefined) return;
     }
-    this.readRow(this.columns, cells, line);
-    if (this.buffered === this.buffer.length) await this.flush();
+    this.readRow(this.columns, cells);
   }
 
-  async finish(): Promise<CsvConversion> {
+  /** Writes the values read so far once they fill a block of rows. */
+  async drain(npyPath: string): Promise<void> {
+    const columns = this.columns;
+    if (columns === undefined) return;
+    this.writer ??= await NpyRowWriter.create(npyPath, columns.nFeatures);
+    if (this.buffered >= WRITE_ROWS * columns.nFeatures) await this.flush();
+  }
+
+  /**
+   * Writes the rest of the rows and returns what the file held.
+   *
+   * @param npyPath - The NPY file the rows go to.
+   * @throws InvalidDataError when the file has no data rows.
+   */
+  async finish(npyPath: string): Promise<CsvConversion> {
     const columns = this.columns;
     if (columns === undefined || this.nRows === 0) {
       await this.abandon();
@@ -237,10 +304,12 @@ class CsvRowSink {
         columns === undefined
           ? 'contains no data rows'
           : 'contains a header row but no data rows';
-      throw new InvalidDataError(`${this.path}: ${this.path} ${problem}`, {
+      const end = formatPosition(this.path, locateFileEnd(this.path));
+      throw new InvalidDataError(`${end}: ${this.path} ${problem}`, {
         path: this.path,
       });
     }
+    await this.drain(npyPath);
     await this.flush();
     await this.writer!.close();
 
@@ -269,7 +338,18 @@ class CsvRowSink {
     this.buffered = 0;
   }
 
-  private readLayout(cells: string[], line: number): Columns {
+  /** Finds the start of field `field` of the current record in the file. */
+  private locate(field: number): TextPosition {
+    const { start, end } = this.current;
+    return locateFileField(this.path, start, end, field, this.delimiter);
+  }
+
+  /** `path:line:column` of field `field` of the current record. */
+  private place(field: number): string {
+    return formatPosition(this.path, this.locate(field));
+  }
+
+  private readLayout(cells: string[]): Columns {
     const { header, labelColumn, decimalSeparator } = this.options;
     let labelIndex: number | undefined;
     if (typeof labelColumn === 'number') {
@@ -277,7 +357,7 @@ class CsvRowSink {
         throw new InvalidParameterError(
           'labelColumn',
           labelColumn,
-          `${this.path}:${line}: label column ${labelColumn} does not ` +
+          `${this.place(cells.length)}: label column ${labelColumn} does not ` +
             `exist: the first row of ${this.path} has ${cells.length} ` +
             `fields; pass an index from 1 to ${cells.length} or a header name`,
         );
@@ -290,13 +370,13 @@ class CsvRowSink {
         (typeof labelColumn === 'string' ||
           looksLikeHeader(cells, labelIndex, decimalSeparator)));
     if (typeof labelColumn === 'string') {
-      labelIndex = this.findLabelName(labelColumn, cells, line);
+      labelIndex = this.findLabelName(labelColumn, cells);
     }
 
     const nFeatures = cells.length - (labelIndex === undefined ? 0 : 1);
     if (nFeatures === 0) {
       throw new InvalidDataError(
-        `${this.path}:${line}: ${this.path} has no feature column besides ` +
+        `${this.place(0)}: ${this.path} has no feature column besides ` +
           `the label column; pass a file with at least one numeric column`,
         { path: this.path },
       );
@@ -305,7 +385,7 @@ class CsvRowSink {
     return { nColumns: cells.length, labelIndex, names, nFeatures };
   }
 
-  private findLabelName(name: string, cells: string[], line: number): number {
+  private findLabelName(name: string, cells: string[]): number {
     const wanted = name.trim();
     const matches = cells.flatMap((cell, i) => (cell === wanted ? [i] : []));
     if (matches.length === 1) return matches[0]!;
@@ -319,31 +399,39 @@ class CsvRowSink {
     throw new InvalidParameterError(
       'labelColumn',
       name,
-      `${this.path}:${line}: label column ${JSON.stringify(name)} ${problem}`,
+      `${this.place(0)}: label column ${JSON.stringify(name)} ${problem}`,
     );
   }
 
-  private readRow(columns: Columns, cells: string[], line: number): void {
+  private readRow(columns: Columns, cells: string[]): void {
     if (cells.length !== columns.nColumns) {
+      const field = Math.min(cells.length, columns.nColumns);
       throw new InvalidDataError(
-        `${this.path}:${line}: this row has ${cells.length} fields, but ` +
+        `${this.place(field)}: this row has ${cells.length} fields, but ` +
           `the first row (line ${this.firstLine}) has ${columns.nColumns}; ` +
           `every row of ${this.path} needs the same number of fields`,
         { path: this.path },
       );
     }
+    if (this.buffered + columns.nFeatures > this.buffer.length) {
+      // The parser reads a whole chunk of the file before the loop that
+      // drains the buffer runs again.
+      const grown = new Float32Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i]!;
       if (i === columns.labelIndex) {
-        this.addLabel(cell, i, line);
+        this.addLabel(cell, i);
       } else {
-        this.buffer[this.buffered++] = this.parseCell(cell, i, line);
+        this.buffer[this.buffered++] = this.parseCell(cell, i);
       }
     }
     this.nRows++;
   }
 
-  private parseCell(cell: string, field: number, line: number): number {
+  private parseCell(cell: string, field: number): number {
     const { decimalSeparator, header } = this.options;
     const value = featureValue(cell, decimalSeparator);
     if (value !== undefined) return value;
@@ -352,17 +440,17 @@ class CsvRowSink {
       this.nRows === 0 && columns.names === undefined && header === 'auto';
     const problem = featureCellProblem(cell, { decimalSeparator, mayBeHeader });
     const name = describeField(field, columns.names, columns.labelIndex);
-    throw new InvalidDataError(`${this.path}:${line}: ${name} ${problem}`, {
+    throw new InvalidDataError(`${this.place(field)}: ${name} ${problem}`, {
       path: this.path,
     });
   }
 
-  private addLabel(cell: string, field: number, line: number): void {
+  private addLabel(cell: string, field: number): void {
     if (cell === '') {
       const columns = this.columns!;
       const name = describeField(field, columns.names, columns.labelIndex);
       throw new InvalidDataError(
-        `${this.path}:${line}: ${name} is empty, but every row needs a ` +
+        `${this.place(field)}: ${name} is empty, but every row needs a ` +
           `class value in the label column`,
         { path: this.path },
       );

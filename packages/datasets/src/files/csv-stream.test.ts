@@ -236,7 +236,7 @@ describe('openCsvStream', () => {
     );
     expect(error).toBeInstanceOf(InvalidDataError);
     expect(error.message).toBe(
-      `${path}:3: field 2 ("b") contains "x", which is not a number; ` +
+      `${path}:3:3: field 2 ("b") contains "x", which is not a number; ` +
         `every column except the label column must be numeric`,
     );
   });
@@ -263,11 +263,39 @@ describe('openCsvStream', () => {
       Promise.resolve().then(() => parseCsv(text, path, options)),
     );
     expect(streamed).toBeInstanceOf(InvalidDataError);
-    // parseCsv gives path:line:column, the stream path:line; the rest of
-    // the message is the same.
-    const afterPlace = (message: string) =>
-      message.slice(message.indexOf(': ') + 2);
-    expect(afterPlace(streamed.message)).toBe(afterPlace(inMemory.message));
+    expect(streamed.message).toBe(inMemory.message);
+  });
+
+  it.each([
+    ['a cell after a multi-line one', 'a,b,c\n1,"2\n3",x\n4,y,z\n'],
+    ['a multi-line bad cell', 'a,b,c\n1,2,x\n"3\n\n4",5,y\n'],
+    ['a \\r\\n inside quotes', 'a,b,c\r\n1,"2\r\n3",x\r\n4,bad,y\r\n'],
+    ['empty lines between rows', 'a,b,c\n\n1,2,x\n\n\n3,bad,y\n'],
+    ['a lone \\r between rows', 'a,b,c\r1,2,x\r3,bad,y\r'],
+    ['a ragged row after quotes', 'a,b,c\n"1\n",2,x\n3,y\n'],
+    ['a header only', 'a,b,c\n'],
+    ['a header without a line break', 'a,b,c'],
+    ['a header and empty lines', 'a,b,c\n\n\n'],
+    ['an unclosed quote', 'a,b,c\n1,2,x\n3,"4,y\n\n'],
+    ['a bad cell before bad quoting', 'a,b,c\n"1\n2",3,x\n5,"6"7,y\n'],
+    ['a byte order mark', '\ufeffa,b,c\n1,2,x\n3,bad,y\n'],
+    // The header's 12 bytes put the \r of a row on the last byte of the
+    // first MiB, so its \n starts the next block that lines are counted in.
+    [
+      'a \\r\\n across a MiB',
+      'aaaaaa,b,c\r\n' + '1,2,x\r\n'.repeat(150_000) + '3,bad,y\r\n',
+    ],
+  ])('places an error as parseCsv does: %s', async (_, text) => {
+    const path = await writeCsv('place.csv', text);
+    const options = { labelColumn: 3 };
+    const streamed = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, ...options }),
+    );
+    const inMemory = await catchError(() =>
+      Promise.resolve().then(() => parseCsv(text, path, options)),
+    );
+    expect(streamed).toBeInstanceOf(InvalidDataError);
+    expect(streamed.message).toBe(inMemory.message);
   });
 
   it('leaves no cache after a failed conversion', async () => {
@@ -282,7 +310,7 @@ describe('openCsvStream', () => {
       openCsvStream(path, { cacheDirectory }),
     );
     expect(error.message).toContain(
-      `${path}:2: this row has 3 fields, but the first row (line 1) has 2`,
+      `${path}:2:5: this row has 3 fields, but the first row (line 1) has 2`,
     );
   });
 

@@ -53,6 +53,24 @@ export function locateField(
 }
 
 /**
+ * Finds where field `fieldIndex` (from 0) of one CSV record begins in its
+ * file. `raw` is the record's text from the end of the record before it
+ * (empty lines included), with or without its own line break, and
+ * `firstLine` the line on which `raw` starts. Gives the same position as
+ * {@link locateField} on the whole text, without that text.
+ */
+export function locateRawField(
+  raw: string,
+  firstLine: number,
+  fieldIndex: number,
+  delimiter: string,
+): TextPosition {
+  const body = raw.slice(0, raw.length - trailingLineBreakLength(raw));
+  const field = locateField(body, 0, fieldIndex, delimiter);
+  return { line: firstLine + field.line - 1, column: field.column };
+}
+
+/**
  * Moves `cursor` from the start of a record to the start of field
  * `fieldIndex`, or to the line break or text end that ends the record.
  */
@@ -101,4 +119,10 @@ function lineBreakLength(text: string, offset: number): number {
   if (char === '\n') return 1;
   if (char !== '\r') return 0;
   return text[offset + 1] === '\n' ? 2 : 1;
+}
+
+/** Length of the line break that ends `text`: 0 when there is none. */
+function trailingLineBreakLength(text: string): number {
+  if (text.endsWith('\r\n')) return 2;
+  return text.endsWith('\n') || text.endsWith('\r') ? 1 : 0;
 }

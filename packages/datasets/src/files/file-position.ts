@@ -1,0 +1,115 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+import {
+  locateRawField,
+  positionAt,
+  type TextPosition,
+} from './text-position.js';
+
+/** Bytes read at a time while counting lines. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Bytes of a record read to place a field in it. */
+const RECORD_BYTES = 1 << 20;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Finds where field `fieldIndex` (from 0) of a CSV record begins, as a
+ * line and column of the whole file. The record occupies bytes `start` to
+ * `end` of the file at `path`. The place is the one `locateField` finds
+ * in the file's text. Reads the file up to the record, so it is meant for
+ * error messages only. A field more than 1 MiB into its record is placed
+ * at the end of the first MiB.
+ */
+export function locateFileField(
+  path: string,
+  start: number,
+  end: number,
+  fieldIndex: number,
+  delimiter: string,
+): TextPosition {
+  const fd = openSync(path, 'r');
+  try {
+    const firstLine = 1 + countLineBreaks(fd, start);
+    const bytes = readRange(fd, start, Math.min(end, start + RECORD_BYTES));
+    const raw = decodeFrom(bytes, start);
+    return locateRawField(raw, firstLine, fieldIndex, delimiter);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Returns the position just past the last character of the file at
+ * `path`, as `positionAt(text, text.length)` gives for its text.
+ */
+export function locateFileEnd(path: string): TextPosition {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const lines = countLineBreaks(fd, size);
+    const lineStart = lastLineStart(fd, size);
+    const lastLine = decodeFrom(readRange(fd, lineStart, size), lineStart);
+    const { column } = positionAt(lastLine, lastLine.length);
+    return { line: 1 + lines, column };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Counts the line breaks (`\n`, `\r\n`, a lone `\r`) that end before byte
+ * `end`. A `\r\n` is one break, counted at its `\n`.
+ */
+function countLineBreaks(fd: number, end: number): number {
+  const buffer = Buffer.alloc(CHUNK_BYTES + 1);
+  let count = 0;
+  for (let position = 0; position < end; position += CHUNK_BYTES) {
+    const length = Math.min(CHUNK_BYTES, end - position);
+    // One byte more shows whether a \r at the chunk's end starts a \r\n.
+    const read = readSync(fd, buffer, 0, length + 1, position);
+    const chunk = buffer.subarray(0, Math.min(read, length));
+    for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+      count++;
+    }
+    for (let i = chunk.indexOf(CR); i !== -1; i = chunk.indexOf(CR, i + 1)) {
+      if (i + 1 >= read || buffer[i + 1] !== LF) count++;
+    }
+  }
+  return count;
+}
+
+/** Byte offset just after the file's last line break, or 0 if none. */
+function lastLineStart(fd: number, size: number): number {
+  const buffer = Buffer.alloc(CHUNK_BYTES);
+  for (let end = size; end > 0; end -= CHUNK_BYTES) {
+    const start = Math.max(0, end - CHUNK_BYTES);
+    const chunk = buffer.subarray(0, end - start);
+    readSync(fd, chunk, 0, chunk.length, start);
+    const lf = chunk.lastIndexOf(LF);
+    const cr = chunk.lastIndexOf(CR);
+    const found = Math.max(lf, cr);
+    if (found !== -1) return start + found + 1;
+  }
+  return 0;
+}
+
+function readRange(fd: number, start: number, end: number): Buffer {
+  const buffer = Buffer.alloc(Math.max(0, end - start));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const read = readSync(fd, buffer, filled, buffer.length - filled, start);
+    if (read === 0) break;
+    filled += read;
+    start += read;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** Decodes UTF-8, dropping a byte order mark at the file's start. */
+function decodeFrom(bytes: Buffer, offset: number): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return offset === 0 && text.startsWith('\ufeff') ? text.slice(1) : text;
+}
