@@ -46,6 +46,10 @@ import {
 } from './report.js';
 import { presetSettings } from './preset-settings.js';
 import { prepareReportFolder, writeRunExtras } from './report-command.js';
+import {
+  checkRepresentativeType,
+  withRepresentativeOptionSource,
+} from './run-representatives.js';
 import type { RunSettings } from './settings/resolve.js';
 import {
   effectiveSettings,
@@ -189,6 +193,7 @@ async function loadAndRun(
   const { settings } = run;
   const { training = {} } = settings;
   await loadPlugins(settings.plugins ?? []);
+  checkRepresentativeType(run);
   const seed = training.seed ?? new Random(Date.now() % MAX_SEED).nextSeed();
   const selection = await selectBackend({
     candidates: backendCandidates(training.backend),
@@ -206,6 +211,8 @@ async function loadAndRun(
       selection,
       pool,
     });
+  } catch (error) {
+    throw withRepresentativeOptionSource(error, run);
   } finally {
     await pool?.close();
   }

@@ -1,4 +1,7 @@
-import { InvalidParameterError } from '@fixclust/core';
+import {
+  BUILT_IN_REPRESENTATIVE_NAMES,
+  InvalidParameterError,
+} from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
 import {
   NETWORKS,
@@ -134,7 +137,7 @@ export function addRunCommand(
     .option('--labels <file>', 'NPY file of true classes for an NPY data file')
     .option(
       '--representatives <name>',
-      'representative layout: vertex, simplex, orthogonal, sphere or a type a plug-in registers (default: vertex)',
+      `representative layout: ${BUILT_IN_REPRESENTATIVE_NAMES.join(', ')} or a type a plug-in registers (default: vertex)`,
     )
     .option(
       '--representative-option <key=value>',

@@ -36,4 +36,12 @@ describe('built-in representative types', () => {
       expect(isDescribedRepresentativeType(type), type.name).toBe(true);
     }
   });
+
+  it('have case names without a plus sign', ({ task }) => {
+    const names = task.file.tasks.flatMap((suite) =>
+      suite.type === 'suite' ? suite.tasks.map((test) => test.name) : [],
+    );
+    expect(names).toContain('rejects k = 2, d = 0');
+    expect(names.filter((name) => name.includes('+'))).toEqual([]);
+  });
 });

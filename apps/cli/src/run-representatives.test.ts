@@ -1,0 +1,98 @@
+import {
+  BUILT_IN_REPRESENTATIVE_NAMES,
+  InvalidParameterError,
+  registerRepresentativeType,
+} from '@fixclust/core';
+import { describe, expect, it } from 'vitest';
+
+import { main } from './program.js';
+import {
+  checkRepresentativeType,
+  withRepresentativeOptionSource,
+} from './run-representatives.js';
+import type { RunSettings } from './settings/resolve.js';
+import { captureOutput } from './test-output.js';
+
+/** Settings of a run whose model sets `model`, from `origin`. */
+function runWith(
+  model: RunSettings['settings']['model'],
+  origin: 'flag' | 'config',
+): RunSettings {
+  const origins: RunSettings['origins'] = {};
+  for (const field of Object.keys(model)) origins[`model.${field}`] = origin;
+  return {
+    settings: { data: { dataset: 'mnist' }, model },
+    config: origin === 'config' ? 'experiment.yaml' : null,
+    origins,
+  };
+}
+
+const radiusError = new InvalidParameterError(
+  'radius',
+  'abc',
+  'sphere option "radius" must be a finite number greater than 0, got "abc"',
+);
+
+describe('checkRepresentativeType', () => {
+  it('accepts a built-in type', () => {
+    const run = runWith({ representatives: 'sphere' }, 'flag');
+    expect(() => checkRepresentativeType(run)).not.toThrow();
+  });
+
+  it('accepts a registered plug-in type', () => {
+    registerRepresentativeType({
+      name: 'checked-plugin-type',
+      description: 'one point per axis',
+      defaultDimension: (k) => k,
+      create: () => [[1]],
+    });
+    const run = runWith({ representatives: 'checked-plugin-type' }, 'flag');
+    expect(() => checkRepresentativeType(run)).not.toThrow();
+  });
+
+  it('names the experiment file field of an unknown type', () => {
+    const run = runWith({ representatives: 'spike' }, 'config');
+    expect(() => checkRepresentativeType(run)).toThrow(
+      'unknown representative type "spike" (set in experiment file ' +
+        'experiment.yaml, field "model.representatives"); types: vertex,',
+    );
+  });
+});
+
+describe('withRepresentativeOptionSource', () => {
+  it('names the flag of an option', () => {
+    const run = runWith({ representativeOptions: { radius: 'abc' } }, 'flag');
+    const error = withRepresentativeOptionSource(radiusError, run);
+    expect((error as Error).message).toBe(
+      `${radiusError.message} (set with --representative-option radius=abc)`,
+    );
+  });
+
+  it('names the experiment file field of an option', () => {
+    const options = { representativeOptions: { radius: 'abc' } };
+    const error = withRepresentativeOptionSource(
+      radiusError,
+      runWith(options, 'config'),
+    );
+    expect((error as Error).message).toMatch(
+      /\(set in experiment file experiment\.yaml, field "model\.representativeOptions"\)$/,
+    );
+  });
+
+  it('leaves an error about another value as it is', () => {
+    const run = runWith({ representativeOptions: { radius: 2 } }, 'flag');
+    expect(withRepresentativeOptionSource(radiusError, run)).toBe(radiusError);
+  });
+});
+
+describe('fixclust run --help', () => {
+  it('lists the built-in representative types', async () => {
+    const output = captureOutput();
+    await main(['node', 'fixclust', 'run', '--help'], output);
+    const help = output.stdout.join(' ').replace(/\s+/g, ' ');
+    expect(help).toContain(
+      `representative layout: ${BUILT_IN_REPRESENTATIVE_NAMES.join(', ')} ` +
+        'or a type a plug-in registers',
+    );
+  });
+});
