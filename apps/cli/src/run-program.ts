@@ -140,6 +140,11 @@ export function addRunCommand(
       `representative layout: ${BUILT_IN_REPRESENTATIVE_NAMES.join(', ')} or a type a plug-in registers (default: vertex)`,
     )
     .option(
+      '--dimension <d>',
+      "dimension of the mapped space, within the layout's range (default: the layout's, k for vertex)",
+      parseInteger,
+    )
+    .option(
       '--representative-option <key=value>',
       'option of the representative layout, such as radius=2 or rotate=true; repeatable',
       collectRepresentativeOption,

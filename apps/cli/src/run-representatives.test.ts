@@ -3,6 +3,10 @@ import {
   InvalidParameterError,
   registerRepresentativeType,
 } from '@fixclust/core';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { main } from './program.js';
@@ -79,6 +83,22 @@ describe('withRepresentativeOptionSource', () => {
     );
   });
 
+  it('names the flag of the dimension', () => {
+    const dimensionError = new InvalidParameterError(
+      'dimension',
+      12,
+      'vertex representatives for 10 clusters need an integer dimension ' +
+        'equal to 10, got 12',
+    );
+    const error = withRepresentativeOptionSource(
+      dimensionError,
+      runWith({ dimension: 12 }, 'flag'),
+    );
+    expect((error as Error).message).toBe(
+      `${dimensionError.message} (set with --dimension 12)`,
+    );
+  });
+
   it('leaves an error about another value as it is', () => {
     const run = runWith({ representativeOptions: { radius: 2 } }, 'flag');
     expect(withRepresentativeOptionSource(radiusError, run)).toBe(radiusError);
@@ -93,6 +113,51 @@ describe('fixclust run --help', () => {
     expect(help).toContain(
       `representative layout: ${BUILT_IN_REPRESENTATIVE_NAMES.join(', ')} ` +
         'or a type a plug-in registers',
+    );
+  });
+});
+
+describe('fixclust run --dimension', () => {
+  /** Runs a one-epoch fit on 300 MNIST rows with `extra` flags. */
+  async function runWithFlags(...extra: string[]) {
+    const output = captureOutput();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--limit', '300', '--runs', '1']
+        .concat(['--epochs', '1', '--seed', '1', '--quiet'])
+        .concat(extra),
+      output,
+    );
+    return { status, stderr: output.stderr.join('\n') };
+  }
+
+  it('maps into the given dimension', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'fixclust-dimension-'));
+    try {
+      const { status, stderr } = await runWithFlags(
+        '--representatives',
+        'sphere',
+        '--dimension',
+        '12',
+        '--out',
+        out,
+      );
+      expect(stderr).not.toMatch(/fixclust: /);
+      expect(status).toBe(0);
+      const sample = JSON.parse(
+        await readFile(join(out, 'mapped-sample.json'), 'utf8'),
+      ) as { representatives: number[][] };
+      expect(sample.representatives).toHaveLength(10);
+      expect(sample.representatives[0]).toHaveLength(12);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('names the flag of a dimension the layout rejects', async () => {
+    const { status, stderr } = await runWithFlags('--dimension', '12');
+    expect(status).toBe(2);
+    expect(stderr).toMatch(
+      /fixclust: vertex representatives for 10 clusters need an integer dimension equal to 10, got 12 \(set with --dimension 12\)$/,
     );
   });
 });

@@ -35,9 +35,10 @@ export function checkRepresentativeType(run: RunSettings): void {
 }
 
 /**
- * Returns a type's error about a representative option with where the
- * option was set added, such as `(set with --representative-option
- * radius=abc)`. Any other error is returned unchanged.
+ * Returns a type's error about a representative option or the dimension
+ * with where it was set added, such as `(set with --representative-option
+ * radius=abc)` or `(set with --dimension 12)`. Any other error is
+ * returned unchanged.
  */
 export function withRepresentativeOptionSource(
   error: unknown,
@@ -46,6 +47,21 @@ export function withRepresentativeOptionSource(
   const options = run.settings.model.representativeOptions ?? {};
   if (!FixclustError.isInstance(error)) return error;
   const { parameter, value } = error as InvalidParameterError;
+  const dimension = run.settings.model.dimension;
+  if (
+    error.name === 'InvalidParameterError' &&
+    parameter === 'dimension' &&
+    dimension !== undefined &&
+    value === dimension
+  ) {
+    const place = settingPlace(run, 'dimension', `--dimension ${dimension}`);
+    return new InvalidParameterError(
+      'dimension',
+      value,
+      `${error.message} (${place})`,
+      { cause: error },
+    );
+  }
   const isOption =
     error.name === 'InvalidParameterError' &&
     typeof parameter === 'string' &&

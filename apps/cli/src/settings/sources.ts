@@ -47,6 +47,7 @@ export const SETTING_SOURCES: readonly SettingSource[] = [
   source('model', 'lambda', '--lambda', 'FIXCLUST_LAMBDA', 'number'),
   source('model', 'network', '--network', 'FIXCLUST_NETWORK', 'string'),
   source('model', 'representatives', '--representatives', undefined, 'string'),
+  source('model', 'dimension', '--dimension', undefined, 'integer'),
   {
     ...source('model', 'representativeOptions', '--representative-option'),
     option: 'representativeOption',
