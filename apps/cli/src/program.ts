@@ -107,7 +107,7 @@ function buildProgram(
     )
     .option(
       '--backends <list>',
-      'comma-separated backends (default: the first that starts)',
+      'comma-separated backends: native, webgpu, wasm, cpu (default: FIXCLUST_BACKEND when set, else the first that starts)',
     )
     .option('--seeds <list>', 'comma-separated seeds (default: 1)')
     .option(
@@ -143,16 +143,16 @@ function buildProgram(
     )
     .option(
       '--data-dir <dir>',
-      'folder holding usps/usps.h5 (default: FIXCLUST_DATA)',
+      'folder holding usps/usps.h5 and 20news/20news-bydate.tar.gz (default: FIXCLUST_DATA); MNIST needs none, and 20 Newsgroups without either is downloaded into a cache',
     )
     .option(
       '--out <dir>',
-      'folder for benchmarks.md, .json and .csv',
+      'folder for benchmarks.md, .json, .csv and .html',
       'bench-results',
     )
     .option(
       '--quick',
-      'a small grid on 2,000 USPS rows that finishes in a minute or two',
+      'a small grid on 2,000 USPS rows that finishes in a minute or two; other flags given with it override its settings',
     )
     .option(
       '--workers <n>',

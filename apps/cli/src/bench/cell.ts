@@ -6,6 +6,8 @@ import {
   type BaselineData,
 } from '@fixclust/baselines';
 import {
+  FixclustError,
+  InvalidDataError,
   selectBackend,
   summariseClusters,
   type BackendInfo,
@@ -72,12 +74,7 @@ export async function runCell(
 }
 
 async function prepareData(cell: BenchCell): Promise<PreparedData> {
-  const quiet = { log: () => {}, error: () => {} };
-  const dataset = await loadDataSource(
-    { dataset: cell.dataset, data: cell.dataPath, limit: cell.limit },
-    cell.seed,
-    quiet,
-  );
+  const dataset = await loadCellData(cell);
   if (dataset.labels === undefined || dataset.nClasses === undefined) {
     throw new Error(`data set ${dataset.name} has no labels to score against`);
   }
@@ -91,6 +88,46 @@ async function prepareData(cell: BenchCell): Promise<PreparedData> {
     dataset: { ...labelled, x, nFeatures: cell.pcaComponents },
     features: `pca${cell.pcaComponents}`,
   };
+}
+
+/**
+ * Loads the cell's data. A reader's advice on a missing file names its
+ * `path` option, which bench does not have, so it is replaced with the
+ * data folder that the cell's file came from.
+ */
+async function loadCellData(cell: BenchCell): Promise<LoadedData> {
+  const quiet = { log: () => {}, error: () => {} };
+  try {
+    return await loadDataSource(
+      { dataset: cell.dataset, data: cell.dataPath, limit: cell.limit },
+      cell.seed,
+      quiet,
+    );
+  } catch (error) {
+    if (cell.dataPath === undefined || !isFileError(error)) throw error;
+    const [problem, advice] = error.message.split('; pass ');
+    if (advice === undefined) throw error;
+    throw new InvalidDataError(
+      `${problem}; pass --data-dir (a sweep grid's dataDir) or set ` +
+        `FIXCLUST_DATA to the folder that holds ${DATA_FILES[cell.dataset]}`,
+      { cause: error, path: cell.dataPath },
+    );
+  }
+}
+
+/** Path of each data set's file inside the data folder. */
+const DATA_FILES: Record<string, string> = {
+  usps: 'usps/usps.h5',
+  '20news': '20news/20news-bydate.tar.gz',
+};
+
+/** Tells whether `error` is a reader's error about a data file. */
+function isFileError(error: unknown): error is InvalidDataError {
+  return (
+    FixclustError.isInstance(error) &&
+    error.name === 'InvalidDataError' &&
+    (error as InvalidDataError).path !== undefined
+  );
 }
 
 async function fitMethod(

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 
 import {
   assertIntegerInRange,
+  countOf,
   InvalidParameterError,
+  MAX_SEED,
   selectBackend,
 } from '@fixclust/core';
 import { DATASET_NAMES, type DatasetName } from '@fixclust/datasets';
@@ -11,13 +13,16 @@ import { backendCandidates } from '../backends.js';
 import type { Output } from '../output.js';
 import { gridProgress } from '../progress.js';
 import { writeBenchReport } from '../report-command.js';
+import { prepareWritableFolder, removeEmptyFolders } from '../summary.js';
 import { runCell } from './cell.js';
+import { checkDataFile } from './data-check.js';
+import { GridInterrupt, INTERRUPTED } from './interrupt.js';
 import {
   machineDescription,
   writeBenchRecord,
   type BenchRecord,
 } from './report.js';
-import { exitWithParent, runGrid } from './runner.js';
+import { exitWithParent, runGrid, type GridOutcome } from './runner.js';
 import { BENCH_METHODS, type BenchCell, type BenchMethod } from './types.js';
 
 /** Options of `fixclust bench`, as parsed from the command line. */
@@ -56,7 +61,12 @@ const QUICK = {
  * methods × backends × seeds, runs every cell in a child process and
  * writes `benchmarks.md`, `benchmarks.json`, `benchmarks.csv` and the
  * HTML report `benchmarks.html`.
- * Returns 1 when a cell failed, after writing the rest.
+ * Returns 1 when a cell failed, after writing the rest. Ctrl-C ends the
+ * running cells, writes the rows of the finished ones and returns 130;
+ * see {@link GridInterrupt}.
+ *
+ * @throws InvalidParameterError for an invalid option, a missing data
+ * file or an `--out` that is not a writable folder, before any cell runs.
  */
 export async function benchCommand(
   options: BenchCommandOptions,
@@ -66,25 +76,77 @@ export async function benchCommand(
   const cells = await buildGrid(options);
   const workers = options.workers ?? 1;
   assertIntegerInRange('--workers', workers, 1);
-  const progress = gridProgress(output, cells.length);
-  const { rows, failures } = await runGrid(cells, progress, workers).finally(
-    () => progress.stop(),
+  const created = await prepareWritableFolder(options.out, 'out');
+
+  const interrupt = new GridInterrupt(output, options.out, created);
+  try {
+    const progress = gridProgress(output, cells.length);
+    const grid = await runGrid(
+      cells,
+      progress,
+      workers,
+      interrupt.signal,
+    ).finally(() => progress.stop());
+    if (interrupt.signal.aborted) {
+      return await reportInterrupt(options.out, argv, output, {
+        grid,
+        total: cells.length,
+        created,
+      });
+    }
+    await writeResults(options.out, argv, grid);
+    output.error(
+      `wrote ${grid.rows.length} rows to ${join(options.out, 'benchmarks.md')}, ` +
+        `.json, .csv and .html`,
+    );
+    return grid.failures.length === 0 ? 0 : 1;
+  } finally {
+    interrupt.remove();
+  }
+}
+
+/**
+ * Writes the rows of the cells that finished before Ctrl-C, if any, and
+ * prints one line about it. Without any, removes the folders the command
+ * created.
+ */
+async function reportInterrupt(
+  out: string,
+  argv: readonly string[],
+  output: Output,
+  state: { grid: GridOutcome; total: number; created: readonly string[] },
+): Promise<number> {
+  const { grid, total } = state;
+  const head = `interrupted after ${grid.finished} of ${countOf(total, 'cell')} finished`;
+  if (grid.finished === 0) {
+    removeEmptyFolders(state.created);
+    output.error(`${head}; nothing was written`);
+    return INTERRUPTED;
+  }
+  await writeResults(out, argv, grid);
+  output.error(
+    `${head}; wrote their ${countOf(grid.rows.length, 'row')} to ` +
+      `${join(out, 'benchmarks.md')}, .json, .csv and .html`,
   );
+  return INTERRUPTED;
+}
+
+/** Writes the record of `grid` and its HTML report into `out`. */
+async function writeResults(
+  out: string,
+  argv: readonly string[],
+  grid: GridOutcome,
+): Promise<void> {
   const record: BenchRecord = {
     schemaVersion: 1,
     command: `fixclust ${argv.slice(2).join(' ')}`,
     date: new Date().toISOString().slice(0, 10),
     machine: machineDescription(),
-    rows,
-    failures,
+    rows: grid.rows,
+    failures: grid.failures,
   };
-  await writeBenchRecord(options.out, record);
-  await writeBenchReport(options.out, record);
-  output.error(
-    `wrote ${rows.length} rows to ${join(options.out, 'benchmarks.md')}, ` +
-      `.json, .csv and .html`,
-  );
-  return failures.length === 0 ? 0 : 1;
+  await writeBenchRecord(out, record);
+  await writeBenchReport(out, record);
 }
 
 /**
@@ -111,13 +173,24 @@ async function buildGrid(options: BenchCommandOptions): Promise<BenchCell[]> {
   const methods =
     parseList(options.methods, 'methods', BENCH_METHODS) ??
     (quick ? QUICK.methods : [...BENCH_METHODS]);
-  const backends = options.backends?.split(',') ?? [await defaultBackend()];
+  const backends = parseList(options.backends, 'backends', backendNames()) ?? [
+    await defaultBackend(),
+  ];
   const seeds = parseSeeds(options.seeds ?? '1');
   const pcaComponents = options.pca ?? (quick ? QUICK.pca : 100);
   const featureSets = [
     ...(options.raw === false ? [] : [0]),
     ...(pcaComponents > 0 ? [pcaComponents] : []),
   ];
+  if (featureSets.length === 0) {
+    throw new InvalidParameterError(
+      'pca',
+      pcaComponents,
+      `--no-raw with --pca ${pcaComponents} selects no cell: --no-raw ` +
+        `skips the raw features and --pca ${pcaComponents} the PCA ones; ` +
+        'drop --no-raw or pass --pca with a number above 0',
+    );
+  }
   const shared = {
     runs: options.runs ?? (quick ? QUICK.runs : undefined),
     epochs: options.epochs ?? (quick ? QUICK.epochs : undefined),
@@ -133,6 +206,7 @@ async function buildGrid(options: BenchCommandOptions): Promise<BenchCell[]> {
   const cells: BenchCell[] = [];
   for (const dataset of datasets) {
     const dataPath = dataPathFor(dataset, options.dataDir);
+    await checkDataFile(dataset, dataPath, options.dataDir);
     for (const pca of featureSets) {
       for (const method of methods) {
         for (const backend of backends) {
@@ -175,8 +249,15 @@ function parseList<T extends string>(
 
 function parseSeeds(value: string): number[] {
   return value.split(',').map((item) => {
-    const seed = Number(item);
-    assertIntegerInRange('--seeds', seed, 0, 0xffffffff);
+    const seed = Number(item.trim());
+    if (!/^\d+$/.test(item.trim()) || seed > MAX_SEED) {
+      throw new InvalidParameterError(
+        'seeds',
+        item,
+        `--seeds must list integers between 0 and ${MAX_SEED}, ` +
+          `separated by commas, got "${item}"`,
+      );
+    }
     return seed;
   });
 }
@@ -203,7 +284,15 @@ export function dataPathFor(
     : join(directory, '20news', '20news-bydate.tar.gz');
 }
 
-/** Returns the name of the first backend that starts on this machine. */
+/** Names of the backends that `--backends` may list. */
+function backendNames(): string[] {
+  return backendCandidates().map((candidate) => candidate.name);
+}
+
+/**
+ * Returns `FIXCLUST_BACKEND` when set, else the name of the first backend
+ * that starts on this machine.
+ */
 export async function defaultBackend(): Promise<string> {
   const selection = await selectBackend({ candidates: backendCandidates() });
   return selection.backend.name;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,16 @@ const binary = resolve(
   '../../bin/fixclust.js',
 );
 
+/** Outcome of {@link runGrid}. */
+export interface GridOutcome {
+  /** Rows of the cells that ended, in the order of the cells. */
+  rows: BenchRow[];
+  /** One line per failed cell, naming the cell and its error. */
+  failures: string[];
+  /** Cells that ended, with rows or failed: all unless aborted. */
+  finished: number;
+}
+
 /**
  * Runs each cell in its own child process, so each row's peak memory is
  * its own and a crash stays in its cell. `workers` cells run at the same
@@ -18,18 +28,24 @@ const binary = resolve(
  * Cells that run at the same time share the cores, so their timings are
  * only comparable with `workers` 1. Progress goes to `output.error`: each
  * cell as it starts and ends, with the last timings.
+ *
+ * Aborting `signal` starts no further cell and ends the running cells'
+ * processes; those cells count neither as finished nor as failed.
  */
 export async function runGrid(
   cells: readonly BenchCell[],
   output: Output,
   workers = 1,
-): Promise<{ rows: BenchRow[]; failures: string[] }> {
+  signal?: AbortSignal,
+): Promise<GridOutcome> {
   const rowsByCell: BenchRow[][] = cells.map(() => []);
   const failures: string[] = [];
   const recent: string[] = [];
   let next = 0;
+  let finished = 0;
+  const aborted = () => signal?.aborted === true;
   const runCells = async () => {
-    while (next < cells.length) {
+    while (next < cells.length && !aborted()) {
       const index = next++;
       const cell = cells[index]!;
       const name = describeCell(cell);
@@ -37,12 +53,16 @@ export async function runGrid(
       output.error(`${label} ${name} …`);
       const start = performance.now();
       try {
-        rowsByCell[index] = await runInChild(cell);
+        rowsByCell[index] = await runInChild(cell, undefined, { signal });
+        finished += 1;
         recent.push(
           `${cell.method} ${formatSeconds(performance.now() - start)}`,
         );
         output.error(`${label} done; recent: ${recent.slice(-3).join(', ')}`);
       } catch (error) {
+        // A cell ended by the abort is dropped, not reported as failed.
+        if (aborted()) return;
+        finished += 1;
         const message = error instanceof Error ? error.message : String(error);
         failures.push(`${name}: ${message}`);
         output.error(`${label} failed: ${message}`);
@@ -51,7 +71,7 @@ export async function runGrid(
   };
   const pool = Math.max(1, Math.min(workers, cells.length));
   await Promise.all(Array.from({ length: pool }, runCells));
-  return { rows: rowsByCell.flat(), failures };
+  return { rows: rowsByCell.flat(), failures, finished };
 }
 
 /** Names a cell for progress lines and failure reports. */
@@ -63,7 +83,10 @@ export function describeCell(cell: BenchCell): string {
 
 /** Options of {@link runInChild}. */
 export interface ChildOptions {
-  /** Aborting it ends the cell's process with SIGTERM. */
+  /**
+   * Aborting it sends SIGTERM to the cell's process group, which ends the
+   * cell's process and any process it started.
+   */
   signal?: AbortSignal;
   /** Called with the process id once the cell's process has started. */
   onSpawn?: (pid: number) => void;
@@ -89,19 +112,29 @@ export function runInChild(
 ): Promise<BenchRow[]> {
   const args = [binary, 'bench-cell', JSON.stringify(cell)];
   if (modelDirectory !== undefined) args.push('--model-dir', modelDirectory);
+  const { signal: abort } = options;
   return new Promise((resolvePromise, reject) => {
+    if (abort?.aborted === true) {
+      reject(new Error('cell not started: the grid was interrupted'));
+      return;
+    }
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    const stop = () => endProcessGroup(child);
+    abort?.addEventListener('abort', stop, { once: true });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('error', reject);
+    child.on('error', (error) => {
+      abort?.removeEventListener('abort', stop);
+      reject(error);
+    });
     child.on('close', (code, signal) => {
+      abort?.removeEventListener('abort', stop);
       if (code === 0) {
         resolvePromise(JSON.parse(stdout) as BenchRow[]);
         return;
@@ -112,6 +145,20 @@ export function runInChild(
       reject(new Error(`cell process ended with ${reason}: ${detail}`));
     });
   });
+}
+
+/**
+ * Sends SIGTERM to the process group of `child`, which {@link runInChild}
+ * started as its leader, so the cell's process ends even while it
+ * computes. Falls back to the process alone where the group is gone.
+ */
+function endProcessGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
 }
 
 /**

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+import { describeWithData } from '../../../../tools/test-data.js';
+import type { BenchRecord } from './report.js';
+
+const binary = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../bin/fixclust.js',
+);
+
+/** Maximum wait for a line of progress or for the CLI to exit. */
+const WAIT_MS = 60_000;
+
+/** The bench CLI started in its own process group, with its stderr. */
+interface StartedBench {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function startBench(args: string[]): StartedBench {
+  const child = spawn(process.execPath, [binary, 'bench', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) =>
+    child.once('close', (code) => done(code)),
+  );
+  return { child, stderr: () => stderr, exited };
+}
+
+async function waitFor(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/** Reads the state and parent of a process from /proc. */
+async function processStat(
+  pid: number,
+): Promise<{ state: string; parent: number } | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, parent: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Process ids of the children of `parent`. */
+async function childrenOf(parent: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const children: number[] = [];
+  for (const pid of pids.map(Number)) {
+    if ((await processStat(pid))?.parent === parent) children.push(pid);
+  }
+  return children;
+}
+
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await processStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
+}
+
+/**
+ * Waits for the cell process that bench started, sends SIGINT to bench's
+ * process group as a terminal's Ctrl-C does, and waits for bench to exit.
+ */
+async function interruptCell(bench: StartedBench, started: string) {
+  await waitFor(started, () => bench.stderr().includes(started));
+  // The progress line is written just before the cell's process starts.
+  let cells: number[] = [];
+  await waitFor('the cell process', async () => {
+    cells = await childrenOf(bench.child.pid!);
+    return cells.length > 0;
+  });
+  expect(cells, bench.stderr()).toHaveLength(1);
+  process.kill(-bench.child.pid!, 'SIGINT');
+  const status = await bench.exited;
+  return { status, cell: cells[0]!, stderr: bench.stderr() };
+}
+
+describeWithData('fixclust bench on Ctrl-C', ['usps/usps.h5'], (data) => {
+  let folder: string;
+  // The km50 cell runs for minutes, so Ctrl-C always finds it running.
+  const grid = [
+    ...['--datasets', 'usps', '--pca', '0', '--limit', '2000'],
+    ...['--runs', '10', '--epochs', '200', '--backends', 'cpu'],
+    ...['--silhouette-sample', '200', '--data-dir', data],
+  ];
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'fixclust-bench-interrupt-'));
+  });
+
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('writes the finished cells and ends the running one', async () => {
+    const out = join(folder, 'finished');
+    const bench = startBench([
+      ...[...grid, '--methods', 'random,km50', '--out', out],
+    ]);
+    const { status, cell, stderr } = await interruptCell(bench, '[2/2] ');
+
+    expect(status, stderr).toBe(130);
+    expect(await isRunning(cell)).toBe(false);
+    expect(stderr).toContain(
+      'interrupted after 1 of 2 cells finished; wrote their 1 row to ' +
+        `${join(out, 'benchmarks.md')}, .json, .csv and .html`,
+    );
+    const json = await readFile(join(out, 'benchmarks.json'), 'utf8');
+    const record = JSON.parse(json) as BenchRecord;
+    expect(record.rows.map((row) => row.method)).toEqual(['random']);
+    expect(record.failures).toEqual([]);
+    expect(existsSync(join(out, 'benchmarks.html'))).toBe(true);
+  });
+
+  it('writes nothing when no cell finished', async () => {
+    const out = join(folder, 'none', 'out');
+    const bench = startBench([...grid, '--methods', 'km50', '--out', out]);
+    const { status, cell, stderr } = await interruptCell(bench, '[1/1] ');
+
+    expect(status, stderr).toBe(130);
+    expect(await isRunning(cell)).toBe(false);
+    expect(stderr).toContain(
+      'interrupted after 0 of 1 cell finished; nothing was written',
+    );
+    // The folders that bench created are removed again.
+    expect(existsSync(join(folder, 'none'))).toBe(false);
+  });
+});
