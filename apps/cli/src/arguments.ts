@@ -23,6 +23,9 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** Names an options object cannot hold as its own plain keys. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Collects `key=value` pairs of a repeatable flag into an object. */
 export function collectRepresentativeOption(
   value: string,
@@ -33,6 +36,12 @@ export function collectRepresentativeOption(
     throw new InvalidArgumentError(`expected key=value, got "${value}"`);
   }
   const key = value.slice(0, separator);
+  if (RESERVED_KEYS.has(key)) {
+    throw new InvalidArgumentError(
+      `"${key}" cannot be an option name; expected key=value with the ` +
+        `name of an option of the layout`,
+    );
+  }
   return { ...previous, [key]: parseOptionValue(value.slice(separator + 1)) };
 }
 

@@ -139,6 +139,25 @@ describe('loadPlugins from installed packages', () => {
     );
   });
 
+  it('names the plug-in whose register throws', async () => {
+    const file = join(root, 'throwing-plugin.mjs');
+    await writeFile(
+      file,
+      "export const register = () => { throw new Error('boom'); };\n",
+    );
+    const loading = loadPlugins(['./throwing-plugin.mjs'], root);
+    await expect(loading).rejects.toThrow(
+      'plug-in "./throwing-plugin.mjs" failed in register(): boom',
+    );
+  });
+
+  it('names the missing file of a path', async () => {
+    await expect(loadPlugins(['./missing.mjs'], root)).rejects.toThrow(
+      `plug-in file ${join(root, 'missing.mjs')} was not found; pass the ` +
+        `path of the plug-in's module, relative to ${root} or absolute`,
+    );
+  });
+
   it('names both plug-ins that register one name', async () => {
     const loading = loadPlugins(['twin-a-plugin', 'twin-b-plugin'], root);
     await expect(loading).rejects.toThrow(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,7 +52,17 @@ export async function loadPlugins(
         `plug-in "${specifier}" exports no register() function`,
       );
     }
-    await register(pluginRegistry(specifier));
+    try {
+      await register(pluginRegistry(specifier));
+    } catch (error) {
+      if (FixclustError.isInstance(error)) throw error;
+      throw new InvalidParameterError(
+        '--plugin',
+        specifier,
+        `plug-in "${specifier}" failed in register(): ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
     registeredPlugins.add(url);
   }
 }
@@ -72,7 +83,16 @@ async function importPlugin(specifier: string, url: string): Promise<unknown> {
 /** Returns the file URL of the module that `specifier` names. */
 function resolvePlugin(specifier: string, cwd: string): string {
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
-    return pathToFileURL(resolve(cwd, specifier)).href;
+    const path = resolve(cwd, specifier);
+    if (!existsSync(path)) {
+      throw new InvalidParameterError(
+        '--plugin',
+        specifier,
+        `plug-in file ${path} was not found; pass the path of the ` +
+          `plug-in's module, relative to ${cwd} or absolute`,
+      );
+    }
+    return pathToFileURL(path).href;
   }
   const parent = pathToFileURL(join(cwd, 'package.json'));
   try {

@@ -161,3 +161,18 @@ describe('fixclust run --dimension', () => {
     );
   });
 });
+
+describe('fixclust run --representative-option', () => {
+  it.each(['__proto__', 'constructor'])('rejects %s as a name', async (key) => {
+    const output = captureOutput();
+    const status = await main(
+      ['node', 'fixclust', 'run', '--representative-option', `${key}=1`],
+      output,
+    );
+    expect(status).toBe(2);
+    expect(output.stderr.join('\n')).toContain(
+      `"${key}" cannot be an option name; expected key=value with the name ` +
+        'of an option of the layout',
+    );
+  });
+});

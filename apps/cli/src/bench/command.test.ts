@@ -103,6 +103,12 @@ describe('fixclust bench checks', () => {
     );
   });
 
+  it('runs a backend listed twice once', async () => {
+    const { output } = await bench(['--backends', 'cpu,cpu']);
+    const progress = output.stderr.filter((line) => line.startsWith('['));
+    expect(progress[0]).toMatch(/^\[1\/1\] /);
+  });
+
   it('names FIXCLUST_DATA when it set the folder', async () => {
     const empty = join(folder, 'empty-env');
     await mkdir(empty, { recursive: true });

@@ -16,7 +16,7 @@ import { writeBenchReport } from '../report-command.js';
 import { prepareWritableFolder, removeEmptyFolders } from '../summary.js';
 import { runCell } from './cell.js';
 import { checkDataFile } from './data-check.js';
-import { GridInterrupt, INTERRUPTED } from './interrupt.js';
+import { GridInterrupt } from './interrupt.js';
 import {
   machineDescription,
   writeBenchRecord,
@@ -92,6 +92,7 @@ export async function benchCommand(
         grid,
         total: cells.length,
         created,
+        exitStatus: interrupt.exitStatus,
       });
     }
     await writeResults(options.out, argv, grid);
@@ -114,21 +115,29 @@ async function reportInterrupt(
   out: string,
   argv: readonly string[],
   output: Output,
-  state: { grid: GridOutcome; total: number; created: readonly string[] },
+  state: {
+    grid: GridOutcome;
+    total: number;
+    created: readonly string[];
+    exitStatus: number;
+  },
 ): Promise<number> {
-  const { grid, total } = state;
+  const { grid, total, exitStatus } = state;
   const head = `interrupted after ${grid.finished} of ${countOf(total, 'cell')} finished`;
   if (grid.finished === 0) {
     removeEmptyFolders(state.created);
     output.error(`${head}; nothing was written`);
-    return INTERRUPTED;
+    return exitStatus;
   }
-  await writeResults(out, argv, grid);
+  await writeResults(out, argv, grid, {
+    finishedCells: grid.finished,
+    totalCells: total,
+  });
   output.error(
     `${head}; wrote their ${countOf(grid.rows.length, 'row')} to ` +
       `${join(out, 'benchmarks.md')}, .json, .csv and .html`,
   );
-  return INTERRUPTED;
+  return exitStatus;
 }
 
 /** Writes the record of `grid` and its HTML report into `out`. */
@@ -136,6 +145,7 @@ async function writeResults(
   out: string,
   argv: readonly string[],
   grid: GridOutcome,
+  interrupted?: BenchRecord['interrupted'],
 ): Promise<void> {
   const record: BenchRecord = {
     schemaVersion: 1,
@@ -144,6 +154,7 @@ async function writeResults(
     machine: machineDescription(),
     rows: grid.rows,
     failures: grid.failures,
+    ...(interrupted === undefined ? {} : { interrupted }),
   };
   await writeBenchRecord(out, record);
   await writeBenchReport(out, record);
@@ -234,7 +245,8 @@ function parseList<T extends string>(
   allowed: readonly T[],
 ): T[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((item) => item.trim());
+  // A name listed twice would run its cells twice.
+  const items = [...new Set(value.split(',').map((item) => item.trim()))];
   for (const item of items) {
     if (!allowed.includes(item as T)) {
       throw new InvalidParameterError(

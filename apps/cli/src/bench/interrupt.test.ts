@@ -79,9 +79,14 @@ async function isRunning(pid: number): Promise<boolean> {
 
 /**
  * Waits for the cell process that bench started, sends SIGINT to bench's
- * process group as a terminal's Ctrl-C does, and waits for bench to exit.
+ * process group as a terminal's Ctrl-C does (or SIGTERM to bench alone,
+ * as a process manager does), and waits for bench to exit.
  */
-async function interruptCell(bench: StartedBench, started: string) {
+async function interruptCell(
+  bench: StartedBench,
+  started: string,
+  signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
+) {
   await waitFor(started, () => bench.stderr().includes(started));
   // The progress line is written just before the cell's process starts.
   let cells: number[] = [];
@@ -90,7 +95,8 @@ async function interruptCell(bench: StartedBench, started: string) {
     return cells.length > 0;
   });
   expect(cells, bench.stderr()).toHaveLength(1);
-  process.kill(-bench.child.pid!, 'SIGINT');
+  const pid = bench.child.pid!;
+  process.kill(signal === 'SIGINT' ? -pid : pid, signal);
   const status = await bench.exited;
   return { status, cell: cells[0]!, stderr: bench.stderr() };
 }
@@ -129,7 +135,32 @@ describeWithData('fixclust bench on Ctrl-C', ['usps/usps.h5'], (data) => {
     const record = JSON.parse(json) as BenchRecord;
     expect(record.rows.map((row) => row.method)).toEqual(['random']);
     expect(record.failures).toEqual([]);
+    expect(record.interrupted).toEqual({ finishedCells: 1, totalCells: 2 });
+    const page = await readFile(join(out, 'benchmarks.md'), 'utf8');
+    expect(page).toContain(
+      'Interrupted after 1 of 2 cells finished; the other ' +
+        'cells have no rows.',
+    );
     expect(existsSync(join(out, 'benchmarks.html'))).toBe(true);
+  });
+
+  it('stops the same way on SIGTERM, with status 143', async () => {
+    const out = join(folder, 'terminated');
+    const bench = startBench([
+      ...[...grid, '--methods', 'random,km50', '--out', out],
+    ]);
+    const { status, cell, stderr } = await interruptCell(
+      bench,
+      '[2/2] ',
+      'SIGTERM',
+    );
+
+    expect(status, stderr).toBe(143);
+    expect(await isRunning(cell)).toBe(false);
+    expect(stderr).toContain('interrupted after 1 of 2 cells finished');
+    const json = await readFile(join(out, 'benchmarks.json'), 'utf8');
+    const record = JSON.parse(json) as BenchRecord;
+    expect(record.rows.map((row) => row.method)).toEqual(['random']);
   });
 
   it('writes nothing when no cell finished', async () => {

@@ -19,6 +19,11 @@ export interface BenchRecord {
   machine: { cpu: string; cores: number; memoryGiB: number; node: string };
   rows: BenchRow[];
   failures: string[];
+  /**
+   * Set when Ctrl-C or SIGTERM stopped the grid: the cells that finished
+   * out of all of the grid's; the others have no rows.
+   */
+  interrupted?: { finishedCells: number; totalCells: number };
 }
 
 /** Describes this machine for the record. */
@@ -125,6 +130,15 @@ export function toMarkdown(record: BenchRecord): string {
         Math.round(row.peakRssMiB),
         `${row.backend.name} ${row.backend.version}`,
       ].join(' | ')} |`,
+    );
+  }
+  const interrupted = record.interrupted;
+  if (interrupted !== undefined) {
+    const { finishedCells, totalCells } = interrupted;
+    lines.push(
+      '',
+      `Interrupted after ${finishedCells} of ${totalCells} ` +
+        'cells finished; the other cells have no rows.',
     );
   }
   if (record.failures.length > 0) {
