@@ -1,7 +1,9 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
 
 import {
+  countOf,
   FixclustError,
   InvalidDataError,
   InvalidParameterError,
@@ -11,7 +13,7 @@ import { CsvError, parse, type Parser } from 'csv-parse';
 import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
-import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
+import { LINE_BREAKS, SAMPLE_LINES, chooseDelimiter } from './csv-dialect.js';
 import {
   CSV_OPTION_NAMES,
   checkCsvOptions,
@@ -24,7 +26,11 @@ import {
   looksLikeHeader,
 } from './csv-cells.js';
 import { NpyRowWriter } from './npy-writer.js';
-import { locateFileEnd, locateFileField } from './file-position.js';
+import {
+  countLineBreaks,
+  locateFileEnd,
+  locateFileField,
+} from './file-position.js';
 import { formatPosition, type TextPosition } from './text-position.js';
 
 /** Shape, labels and names found by a CSV conversion. */
@@ -51,8 +57,13 @@ export interface CsvConversionOptions extends CsvOptions {
   onProgress?: ((progress: CsvConversionProgress) => void) | undefined;
 }
 
-/** Bytes of the file start read to detect the delimiter. */
+/** Bytes read at a time from the file start to detect the delimiter. */
 const SAMPLE_BYTES = 64 * 1024;
+/**
+ * Most bytes read from the file start to find the lines that `parseCsv`
+ * detects the delimiter on.
+ */
+const MAX_SAMPLE_BYTES = 64 * 1024 * 1024;
 /** Rows buffered before they are written to the NPY file. */
 const WRITE_ROWS = 4096;
 
@@ -85,6 +96,7 @@ export async function convertCsvToNpy(
   const sample = await readSample(csvPath);
   const delimiter = chooseDelimiter(sample, csvPath, checked);
 
+  const before = await statFile(csvPath);
   const rows = new CsvRowSink(csvPath, checked, delimiter);
   const input = createReadStream(csvPath);
   const onProgress = options.onProgress;
@@ -96,7 +108,12 @@ export async function convertCsvToNpy(
       onProgress({ readBytes, totalBytes });
     });
   }
-  const { parser, read } = recordParser(input, delimiter, rows);
+  const { parser, read } = recordParser(
+    input.pipe(utf8Check(csvPath)),
+    delimiter,
+    rows,
+  );
+  input.on('error', (error) => parser.destroy(error));
   try {
     for await (const _ of parser) await rows.drain(npyPath);
   } catch (error) {
@@ -106,6 +123,15 @@ export async function convertCsvToNpy(
       throw error;
     }
     throw quotingError(error, csvPath, delimiter, read.end);
+  }
+  const after = await statFile(csvPath);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    await rows.abandon();
+    throw new InvalidDataError(
+      `CSV file ${csvPath} changed while it was read (its size or ` +
+        `modification time differs); read it again once it is complete`,
+      { path: csvPath },
+    );
   }
   return rows.finish(npyPath);
 }
@@ -132,7 +158,7 @@ interface RecordBytes {
  * `read.end` is the byte at which the next record starts.
  */
 function recordParser(
-  input: ReadStream,
+  input: Readable,
   delimiter: string,
   rows: CsvRowSink,
 ): { parser: Parser & AsyncIterable<ParsedRecord>; read: { end: number } } {
@@ -174,7 +200,7 @@ function quotingError(
   // The parser's byte count can stop short of the field it names.
   const position = locateFileField(path, start, Infinity, field, delimiter);
   return new InvalidDataError(
-    `${formatPosition(path, position)}: ${path} has malformed quoting ` +
+    `${placeIn(path, position)}: ${path} has malformed quoting ` +
       `(${error.message}); a quoted field must start and end with ", and ` +
       `a " inside it must be doubled`,
     { cause: error, path },
@@ -188,13 +214,26 @@ function quotingError(
  *   UTF-16 or not UTF-8.
  */
 async function readSample(path: string): Promise<string> {
-  let bytes: Uint8Array;
+  let bytes: Buffer;
+  let complete = false;
   try {
     const handle = await open(path, 'r');
     try {
-      const buffer = new Uint8Array(SAMPLE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-      bytes = buffer.subarray(0, bytesRead);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      // Reads on until the sample has the 20 lines that parseCsv samples.
+      while (total < MAX_SAMPLE_BYTES) {
+        const buffer = Buffer.alloc(SAMPLE_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, total);
+        if (bytesRead === 0) {
+          complete = true;
+          break;
+        }
+        chunks.push(buffer.subarray(0, bytesRead));
+        total += bytesRead;
+        if (countLineBreaks(Buffer.concat(chunks)) > SAMPLE_LINES) break;
+      }
+      bytes = Buffer.concat(chunks);
     } finally {
       await handle.close();
     }
@@ -219,13 +258,9 @@ async function readSample(path: string): Promise<string> {
       stream: true,
     });
   } catch (error) {
-    throw new InvalidDataError(
-      `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
-        `save it as UTF-8`,
-      { cause: error, path },
-    );
+    throw notUtf8Error(path, error);
   }
-  if (text.trim() === '') {
+  if (complete && text.trim() === '') {
     throw new InvalidDataError(
       `${path}:1:1: ${path} is empty; expected rows of numbers separated ` +
         `by a delimiter such as a comma`,
@@ -233,6 +268,59 @@ async function readSample(path: string): Promise<string> {
     );
   }
   return text;
+}
+
+/** Builds the error for a file that is not UTF-8, worded as by `parseCsv`. */
+function notUtf8Error(path: string, error: unknown): InvalidDataError {
+  return new InvalidDataError(
+    `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
+      `save it as UTF-8`,
+    { cause: error, path },
+  );
+}
+
+/**
+ * Passes the file's bytes on unchanged, failing at the first chunk that
+ * is not UTF-8, so that no record of it reaches the parser.
+ */
+function utf8Check(path: string): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        done(notUtf8Error(path, error));
+        return;
+      }
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+      } catch (error) {
+        done(notUtf8Error(path, error));
+        return;
+      }
+      done();
+    },
+  });
+}
+
+async function statFile(path: string): Promise<Stats> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    throw fileError(error, path, 'CSV file');
+  }
+}
+
+/**
+ * Formats a place for a message: `path:line:column`, or the path alone
+ * when the file could not be read again to find the place.
+ */
+function placeIn(path: string, position: TextPosition | undefined): string {
+  return position === undefined ? path : formatPosition(path, position);
 }
 
 /** Column layout fixed by the first record. */
@@ -275,7 +363,7 @@ class CsvRowSink {
     const cells = record.map((cell) => cell.trim());
     if (this.columns === undefined) {
       this.columns = this.readLayout(cells);
-      this.firstLine = this.locate(0).line;
+      this.firstLine = this.locate(0)?.line ?? 1;
       this.buffer = new Float32Array(WRITE_ROWS * this.columns.nFeatures);
       if (this.columns.names !== undefined) return;
     }
@@ -304,7 +392,7 @@ class CsvRowSink {
         columns === undefined
           ? 'contains no data rows'
           : 'contains a header row but no data rows';
-      const end = formatPosition(this.path, locateFileEnd(this.path));
+      const end = placeIn(this.path, locateFileEnd(this.path));
       throw new InvalidDataError(`${end}: ${this.path} ${problem}`, {
         path: this.path,
       });
@@ -339,14 +427,14 @@ class CsvRowSink {
   }
 
   /** Finds the start of field `field` of the current record in the file. */
-  private locate(field: number): TextPosition {
+  private locate(field: number): TextPosition | undefined {
     const { start, end } = this.current;
     return locateFileField(this.path, start, end, field, this.delimiter);
   }
 
   /** `path:line:column` of field `field` of the current record. */
   private place(field: number): string {
-    return formatPosition(this.path, this.locate(field));
+    return placeIn(this.path, this.locate(field));
   }
 
   private readLayout(cells: string[]): Columns {
@@ -407,7 +495,7 @@ class CsvRowSink {
     if (cells.length !== columns.nColumns) {
       const field = Math.min(cells.length, columns.nColumns);
       throw new InvalidDataError(
-        `${this.place(field)}: this row has ${cells.length} fields, but ` +
+        `${this.place(field)}: this row has ${countOf(cells.length, 'field')}, but ` +
           `the first row (line ${this.firstLine}) has ${columns.nColumns}; ` +
           `every row of ${this.path} needs the same number of fields`,
         { path: this.path },

@@ -11,7 +11,7 @@ import { formatPosition, positionAt } from './text-position.js';
 export const LINE_BREAKS = ['\r\n', '\n', '\r'];
 
 /** Number of lines read to detect the delimiter. */
-const SAMPLE_LINES = 20;
+export const SAMPLE_LINES = 20;
 
 /**
  * Delimiters tried by detection, most preferred first. On a tie the
@@ -26,11 +26,11 @@ const SUSPECT_DELIMITERS = [',', ';', '\t', '|', ' '];
 
 /** Returns the text of the first {@link SAMPLE_LINES} lines. */
 export function sampleLines(text: string): string {
-  let end = 0;
-  for (let line = 0; line < SAMPLE_LINES && end >= 0; line++) {
-    end = text.indexOf('\n', end + 1);
+  const lineBreaks = /\r\n|\r|\n/g;
+  for (let line = 0; line < SAMPLE_LINES; line++) {
+    if (lineBreaks.exec(text) === null) return text;
   }
-  return end < 0 ? text : text.slice(0, end + 1);
+  return text.slice(0, lineBreaks.lastIndex);
 }
 
 /**

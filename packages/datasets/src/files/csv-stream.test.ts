@@ -7,6 +7,7 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
+import { appendFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import {
@@ -21,7 +22,7 @@ import {
   createTempDirectory,
   removeTempDirectory,
 } from '../test-fixtures.js';
-import { parseCsv } from './csv.js';
+import { loadCsv, parseCsv } from './csv.js';
 import type { CsvOptions } from './csv-options.js';
 import type { CsvConversionProgress } from './csv-convert.js';
 import { openCsvStream, type CsvStream } from './csv-stream.js';
@@ -279,6 +280,23 @@ describe('openCsvStream', () => {
     ['an unclosed quote', 'a,b,c\n1,2,x\n3,"4,y\n\n'],
     ['a bad cell before bad quoting', 'a,b,c\n"1\n2",3,x\n5,"6"7,y\n'],
     ['a byte order mark', '\ufeffa,b,c\n1,2,x\n3,bad,y\n'],
+    ['a row of one field', 'a,b,c\n1,2,x\n3\n'],
+    [
+      'lone \\r lines and a late quote',
+      'a;b;c\r' + '1;2;x\r'.repeat(30) + '3;"4;y\r',
+    ],
+    // Past the first 64 KiB: parseCsv samples 20 lines, not bytes.
+    ['64 KiB of empty lines first', '\n'.repeat(70_000) + 'a,b,c\n1,bad,x\n'],
+    ['a quoted header over 64 KiB', `"${'h'.repeat(70_000)}";b;c\n1;bad;x\n`],
+    [
+      'a bad field over 1 MiB into its row',
+      Array(600_000).fill('1').join(',') + ',x,x\n',
+    ],
+    [
+      'an unclosed quote over 1 MiB into its row',
+      Array(600_000).fill('1').join(',') + ',"1,x\n',
+    ],
+
     // The header's 12 bytes put the \r of a row on the last byte of the
     // first MiB, so its \n starts the next block that lines are counted in.
     [
@@ -296,6 +314,68 @@ describe('openCsvStream', () => {
     );
     expect(streamed).toBeInstanceOf(InvalidDataError);
     expect(streamed.message).toBe(inMemory.message);
+  });
+
+  it('rejects a byte that is not UTF-8 after 64 KiB', async () => {
+    const path = join(directory, 'latin1.csv');
+    const rows = 'a,b,c\n' + '1,2,x\n'.repeat(20_000);
+    const bytes = Buffer.concat([
+      Buffer.from(rows),
+      Buffer.from([0x33, 0x2c, 0x34, 0x2c, 0x63, 0x61, 0x66, 0xe9, 0x0a]),
+    ]);
+    await writeFile(path, bytes);
+    const options = { labelColumn: 3 };
+    const streamed = await catchError(() =>
+      openCsvStream(path, { cacheDirectory, ...options }),
+    );
+    const inMemory = await catchError(() => loadCsv(path, options));
+    expect(streamed).toBeInstanceOf(InvalidDataError);
+    expect(streamed.message).toBe(inMemory.message);
+    expect(streamed.message).toMatch(/is not valid UTF-8 text/);
+  });
+
+  it('rejects a file that changes while it is read', async () => {
+    const path = await writeCsv('growing.csv', '1,2\n'.repeat(100_000));
+    let appended = false;
+    const error = await catchError(() =>
+      openCsvStream(path, {
+        cacheDirectory,
+        onProgress: () => {
+          if (appended) return;
+          appended = true;
+          appendFileSync(path, '3,4\n');
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(InvalidDataError);
+    expect(error.message).toBe(
+      `CSV file ${path} changed while it was read (its size or ` +
+        'modification time differs); read it again once it is complete',
+    );
+    expect(await readdir(cacheDirectory)).toEqual([]);
+  });
+
+  it('names the file alone when it is gone before the error', async () => {
+    const path = await writeCsv(
+      'vanishing.csv',
+      '1,2\n'.repeat(100_000) + '3,x\n',
+    );
+    let removed = false;
+    const error = await catchError(() =>
+      openCsvStream(path, {
+        cacheDirectory,
+        onProgress: () => {
+          if (removed) return;
+          removed = true;
+          rmSync(path);
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(InvalidDataError);
+    expect(error.message).toBe(
+      `${path}: field 2 contains "x", which is not a number; every column ` +
+        'except the label column must be numeric',
+    );
   });
 
   it('leaves no cache after a failed conversion', async () => {

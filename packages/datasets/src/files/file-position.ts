@@ -9,8 +9,11 @@ import {
 /** Bytes read at a time while counting lines. */
 const CHUNK_BYTES = 1 << 20;
 
-/** Bytes of a record read to place a field in it. */
-const RECORD_BYTES = 1 << 20;
+/**
+ * Most bytes read from the start of a record whose end is not known, such
+ * as one with an unclosed quote, to place a field in it.
+ */
+const OPEN_RECORD_BYTES = 64 << 20;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -18,10 +21,12 @@ const CR = 0x0d;
 /**
  * Finds where field `fieldIndex` (from 0) of a CSV record begins, as a
  * line and column of the whole file. The record occupies bytes `start` to
- * `end` of the file at `path`. The place is the one `locateField` finds
- * in the file's text. Reads the file up to the record, so it is meant for
- * error messages only. A field more than 1 MiB into its record is placed
- * at the end of the first MiB.
+ * `end` of the file at `path`; `end` is Infinity when it is not known. The
+ * place is the one `locateField` finds in the file's text. Reads the file
+ * up to the record, so it is meant for error messages only. Returns
+ * undefined when the file can no longer be read. NOTE: with an unknown
+ * end, a field more than 64 MiB into its record is placed at the end of
+ * those 64 MiB.
  */
 export function locateFileField(
   path: string,
@@ -29,41 +34,67 @@ export function locateFileField(
   end: number,
   fieldIndex: number,
   delimiter: string,
-): TextPosition {
-  const fd = openSync(path, 'r');
-  try {
-    const firstLine = 1 + countLineBreaks(fd, start);
-    const bytes = readRange(fd, start, Math.min(end, start + RECORD_BYTES));
-    const raw = decodeFrom(bytes, start);
+): TextPosition | undefined {
+  const last = Number.isFinite(end) ? end : start + OPEN_RECORD_BYTES;
+  return withFile(path, (fd) => {
+    const firstLine = 1 + countFileLineBreaks(fd, start);
+    const raw = decodeFrom(readRange(fd, start, last), start);
     return locateRawField(raw, firstLine, fieldIndex, delimiter);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
  * Returns the position just past the last character of the file at
  * `path`, as `positionAt(text, text.length)` gives for its text.
  */
-export function locateFileEnd(path: string): TextPosition {
-  const fd = openSync(path, 'r');
-  try {
+export function locateFileEnd(path: string): TextPosition | undefined {
+  return withFile(path, (fd) => {
     const size = fstatSync(fd).size;
-    const lines = countLineBreaks(fd, size);
+    const lines = countFileLineBreaks(fd, size);
     const lineStart = lastLineStart(fd, size);
     const lastLine = decodeFrom(readRange(fd, lineStart, size), lineStart);
     const { column } = positionAt(lastLine, lastLine.length);
     return { line: 1 + lines, column };
+  });
+}
+
+/**
+ * Runs `read` on the file open for reading, or returns undefined when it
+ * cannot be opened or read, such as after it was deleted.
+ */
+function withFile<T>(path: string, read: (fd: number) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    return read(fd);
+  } catch {
+    return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Counts the line breaks in `bytes`, a `\r\n` as one. */
+export function countLineBreaks(bytes: Buffer): number {
+  let count = 0;
+  for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) {
+    count++;
+  }
+  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) {
+    if (bytes[i + 1] !== LF) count++;
+  }
+  return count;
 }
 
 /**
  * Counts the line breaks (`\n`, `\r\n`, a lone `\r`) that end before byte
  * `end`. A `\r\n` is one break, counted at its `\n`.
  */
-function countLineBreaks(fd: number, end: number): number {
+function countFileLineBreaks(fd: number, end: number): number {
   const buffer = Buffer.alloc(CHUNK_BYTES + 1);
   let count = 0;
   for (let position = 0; position < end; position += CHUNK_BYTES) {
