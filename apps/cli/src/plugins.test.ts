@@ -168,31 +168,23 @@ describe('loadPlugins from installed packages', () => {
   });
 });
 
+/** Runs a one-epoch fit on 300 MNIST rows with `extra` flags. */
+async function quickRun(...extra: string[]) {
+  const output = captureOutput();
+  const status = await main(
+    ['node', 'fixclust', 'run', '--limit', '300', '--runs', '1']
+      .concat(['--epochs', '1', '--seed', '1', '--quiet'])
+      .concat(extra),
+    output,
+  );
+  return { status, output };
+}
+
 describe('fixclust run --plugin', () => {
   it('trains with the plug-in type', async () => {
-    const output = captureOutput();
-    const status = await main(
-      [
-        'node',
-        'fixclust',
-        'run',
-        '--limit',
-        '300',
-        '--runs',
-        '1',
-        '--epochs',
-        '1',
-        '--seed',
-        '1',
-        '--quiet',
-        '--plugin',
-        examplePlugin,
-        '--representatives',
-        'cross',
-        '--representative-option',
-        'radius=2',
-      ],
-      output,
+    const { status, output } = await quickRun(
+      ...['--plugin', examplePlugin, '--representatives', 'cross'],
+      ...['--representative-option', 'radius=2'],
     );
     expect(output.stderr.join('\n')).not.toMatch(/fixclust: /);
     expect(status).toBe(0);
@@ -216,23 +208,9 @@ describe('fixclust run --plugin', () => {
   });
 
   it('names the flag of an invalid representative option', async () => {
-    const output = captureOutput();
-    const status = await main(
-      [
-        'node',
-        'fixclust',
-        'run',
-        '--limit',
-        '300',
-        '--runs',
-        '1',
-        '--epochs',
-        '1',
-        '--quiet',
-        '--representative-option',
-        'scale=abc',
-      ],
-      output,
+    const { status, output } = await quickRun(
+      '--representative-option',
+      'scale=abc',
     );
     expect(status).toBe(2);
     expect(output.stderr.at(-1)).toBe(

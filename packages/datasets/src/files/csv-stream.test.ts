@@ -45,6 +45,26 @@ async function writeCsv(name: string, text: string): Promise<string> {
   return path;
 }
 
+/**
+ * Writes `text` as `name` and checks that the stream rejects it with the
+ * error that parseCsv gives for the same text and options.
+ */
+async function expectErrorAsParseCsv(
+  name: string,
+  text: string,
+  options: CsvOptions,
+): Promise<void> {
+  const path = await writeCsv(name, text);
+  const streamed = await catchError(() =>
+    openCsvStream(path, { cacheDirectory, ...options }),
+  );
+  const inMemory = await catchError(() =>
+    Promise.resolve().then(() => parseCsv(text, path, options)),
+  );
+  expect(streamed).toBeInstanceOf(InvalidDataError);
+  expect(streamed.message).toBe(inMemory.message);
+}
+
 /** Reads every row of a stream into one array. */
 async function readAll(stream: CsvStream): Promise<Float32Array> {
   const x = new Float32Array(stream.nSamples * stream.nFeatures);
@@ -252,19 +272,10 @@ describe('openCsvStream', () => {
     ['a comma file read with ;', 'a,b\n1,2\n3,4\n', ';'],
     ['a file split by |', 'a|b|c\n1|2|3\n4|5|6\n', undefined],
   ])('describes %s as parseCsv does', async (_, text, delimiter) => {
-    const path = await writeCsv('cells.csv', text);
-    const options = {
+    await expectErrorAsParseCsv('cells.csv', text, {
       ...(delimiter === undefined ? {} : { delimiter }),
       ...(text.startsWith('a,b,c') ? { labelColumn: 3 } : {}),
-    };
-    const streamed = await catchError(() =>
-      openCsvStream(path, { cacheDirectory, ...options }),
-    );
-    const inMemory = await catchError(() =>
-      Promise.resolve().then(() => parseCsv(text, path, options)),
-    );
-    expect(streamed).toBeInstanceOf(InvalidDataError);
-    expect(streamed.message).toBe(inMemory.message);
+    });
   });
 
   it.each([
@@ -296,7 +307,6 @@ describe('openCsvStream', () => {
       'an unclosed quote over 1 MiB into its row',
       Array(600_000).fill('1').join(',') + ',"1,x\n',
     ],
-
     // The header's 12 bytes put the \r of a row on the last byte of the
     // first MiB, so its \n starts the next block that lines are counted in.
     [
@@ -304,16 +314,7 @@ describe('openCsvStream', () => {
       'aaaaaa,b,c\r\n' + '1,2,x\r\n'.repeat(150_000) + '3,bad,y\r\n',
     ],
   ])('places an error as parseCsv does: %s', async (_, text) => {
-    const path = await writeCsv('place.csv', text);
-    const options = { labelColumn: 3 };
-    const streamed = await catchError(() =>
-      openCsvStream(path, { cacheDirectory, ...options }),
-    );
-    const inMemory = await catchError(() =>
-      Promise.resolve().then(() => parseCsv(text, path, options)),
-    );
-    expect(streamed).toBeInstanceOf(InvalidDataError);
-    expect(streamed.message).toBe(inMemory.message);
+    await expectErrorAsParseCsv('place.csv', text, { labelColumn: 3 });
   });
 
   it('rejects a byte that is not UTF-8 after 64 KiB', async () => {
