@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureOutput } from './test-output.js';
 import { loadPlugins } from './plugins.js';
 import { main } from './program.js';
+import { quickRun } from './test-run.js';
 
 const examplePlugin = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -167,18 +168,6 @@ describe('loadPlugins from installed packages', () => {
     );
   });
 });
-
-/** Runs a one-epoch fit on 300 MNIST rows with `extra` flags. */
-async function quickRun(...extra: string[]) {
-  const output = captureOutput();
-  const status = await main(
-    ['node', 'fixclust', 'run', '--limit', '300', '--runs', '1']
-      .concat(['--epochs', '1', '--seed', '1', '--quiet'])
-      .concat(extra),
-    output,
-  );
-  return { status, output };
-}
 
 describe('fixclust run --plugin', () => {
   it('trains with the plug-in type', async () => {

@@ -131,9 +131,9 @@ function unresolvedPlugin(
 }
 
 /**
- * The registry a plug-in's `register` receives: core's, with errors that
- * name the `--plugin` module and, for a name already taken, advice for the
- * command line rather than for code.
+ * Returns the registry that a plug-in's `register` receives. It is core's,
+ * with errors that name the `--plugin` module and, for a name already
+ * taken, advice for the command line rather than for code.
  */
 function pluginRegistry(specifier: string) {
   return {

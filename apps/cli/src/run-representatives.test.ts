@@ -16,6 +16,7 @@ import {
 } from './run-representatives.js';
 import type { RunSettings } from './settings/resolve.js';
 import { captureOutput } from './test-output.js';
+import { quickRun } from './test-run.js';
 
 /** Settings of a run whose model sets `model`, from `origin`. */
 function runWith(
@@ -118,22 +119,10 @@ describe('fixclust run --help', () => {
 });
 
 describe('fixclust run --dimension', () => {
-  /** Runs a one-epoch fit on 300 MNIST rows with `extra` flags. */
-  async function runWithFlags(...extra: string[]) {
-    const output = captureOutput();
-    const status = await main(
-      ['node', 'fixclust', 'run', '--limit', '300', '--runs', '1']
-        .concat(['--epochs', '1', '--seed', '1', '--quiet'])
-        .concat(extra),
-      output,
-    );
-    return { status, stderr: output.stderr.join('\n') };
-  }
-
   it('maps into the given dimension', async () => {
     const out = await mkdtemp(join(tmpdir(), 'fixclust-dimension-'));
     try {
-      const { status, stderr } = await runWithFlags(
+      const { status, output } = await quickRun(
         '--representatives',
         'sphere',
         '--dimension',
@@ -141,7 +130,7 @@ describe('fixclust run --dimension', () => {
         '--out',
         out,
       );
-      expect(stderr).not.toMatch(/fixclust: /);
+      expect(output.stderr.join('\n')).not.toMatch(/fixclust: /);
       expect(status).toBe(0);
       const sample = JSON.parse(
         await readFile(join(out, 'mapped-sample.json'), 'utf8'),
@@ -154,7 +143,8 @@ describe('fixclust run --dimension', () => {
   });
 
   it('names the flag of a dimension the layout rejects', async () => {
-    const { status, stderr } = await runWithFlags('--dimension', '12');
+    const { status, output } = await quickRun('--dimension', '12');
+    const stderr = output.stderr.join('\n');
     expect(status).toBe(2);
     expect(stderr).toMatch(
       /fixclust: vertex representatives for 10 clusters need an integer dimension equal to 10, got 12 \(set with --dimension 12\)$/,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,15 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { describeWithData } from '../../../../tools/test-data.js';
+import { childrenOf, isRunning, waitFor } from '../test-processes.js';
 import type { BenchRecord } from './report.js';
 
 const binary = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '../../bin/fixclust.js',
 );
-
-/** Maximum wait for a line of progress or for the CLI to exit. */
-const WAIT_MS = 60_000;
 
 /** The bench CLI started in its own process group, with its stderr. */
 interface StartedBench {
@@ -38,45 +36,6 @@ function startBench(args: string[]): StartedBench {
   return { child, stderr: () => stderr, exited };
 }
 
-async function waitFor(
-  what: string,
-  probe: () => boolean | Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-/** Reads the state and parent of a process from /proc. */
-async function processStat(
-  pid: number,
-): Promise<{ state: string; parent: number } | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, parent: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Process ids of the children of `parent`. */
-async function childrenOf(parent: number): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
-  const children: number[] = [];
-  for (const pid of pids.map(Number)) {
-    if ((await processStat(pid))?.parent === parent) children.push(pid);
-  }
-  return children;
-}
-
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await processStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
-}
-
 /**
  * Waits for the cell process that bench started, sends SIGINT to bench's
  * process group as a terminal's Ctrl-C does (or SIGTERM to bench alone,
@@ -87,12 +46,13 @@ async function interruptCell(
   started: string,
   signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
 ) {
-  await waitFor(started, () => bench.stderr().includes(started));
+  await waitFor(started, () =>
+    bench.stderr().includes(started) ? true : undefined,
+  );
   // The progress line is written just before the cell's process starts.
-  let cells: number[] = [];
-  await waitFor('the cell process', async () => {
-    cells = await childrenOf(bench.child.pid!);
-    return cells.length > 0;
+  const cells = await waitFor('the cell process', async () => {
+    const children = await childrenOf(bench.child.pid!);
+    return children.length > 0 ? children : undefined;
   });
   expect(cells, bench.stderr()).toHaveLength(1);
   const pid = bench.child.pid!;

@@ -146,8 +146,8 @@ async function enqueueCells(
   const fresh = keys.filter((_, i) => states[i] === 'unknown');
   const failed = keys.filter((_, i) => states[i] === 'failed');
 
-  // No worker takes a failed job, so removing it races with no one; the
-  // new job keeps the key, which the stored result is written under.
+  // Removing a failed job races with no worker, because none takes it.
+  // The new job keeps the key under which its result is stored.
   for (const key of failed) await (await queue.getJob(key))?.remove();
   await queue.addBulk(
     [...fresh, ...failed].map((key) => ({

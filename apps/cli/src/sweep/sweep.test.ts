@@ -13,6 +13,7 @@ import { describeWithData } from '../../../../tools/test-data.js';
 import type { BenchCell } from '../bench/types.js';
 import { main } from '../program.js';
 import { captureOutput } from '../test-output.js';
+import { isRunning, waitFor } from '../test-processes.js';
 import { cellKey, readGridFile } from './grid.js';
 import { readResults, resultsKey, storeResult } from './store.js';
 
@@ -33,9 +34,6 @@ const skipReason =
 /** Milliseconds before a lost worker's job lock expires, and check period. */
 const LOCK_MS = 1000;
 const STALLED_MS = 500;
-
-/** Maximum wait for any condition polled here. */
-const WAIT_MS = 90_000;
 
 /**
  * Returns a loopback port that the system reports free, other than
@@ -64,32 +62,6 @@ function startRedisServer(port: number, extra: string[] = []): ChildProcess {
   const args = ['--port', String(port), '--bind', '127.0.0.1'];
   args.push('--save', '', '--appendonly', 'no', ...extra);
   return spawn('redis-server', args, { stdio: 'ignore' });
-}
-
-/** Tells whether process `pid` still runs; a zombie does not. */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  detail: () => string = () => '',
-): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `timed out after ${WAIT_MS} ms waiting for ${what}${detail()}`,
-  );
 }
 
 /**
@@ -239,7 +211,7 @@ function sweepSuite(dataDirectory: string): void {
         const stored = await readResults(redis, queueName);
         return stored.length >= cells.length ? stored : undefined;
       },
-      logs,
+      { detail: logs },
     );
     const job = await queue.getJob(killedJob.id!);
     const killedKey = cellKey(killedJob.data);

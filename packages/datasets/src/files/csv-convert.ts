@@ -13,7 +13,13 @@ import { CsvError, parse, type Parser } from 'csv-parse';
 import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
-import { LINE_BREAKS, SAMPLE_LINES, chooseDelimiter } from './csv-dialect.js';
+import {
+  LINE_BREAKS,
+  SAMPLE_LINES,
+  assertNotUtf16,
+  chooseDelimiter,
+  notUtf8Error,
+} from './csv-dialect.js';
 import {
   CSV_OPTION_NAMES,
   checkCsvOptions,
@@ -221,17 +227,19 @@ async function readSample(path: string): Promise<string> {
     try {
       const chunks: Buffer[] = [];
       let total = 0;
+      let lineBreaks = 0;
       // Reads on until the sample has the 20 lines that parseCsv samples.
-      while (total < MAX_SAMPLE_BYTES) {
+      while (total < MAX_SAMPLE_BYTES && lineBreaks <= SAMPLE_LINES) {
         const buffer = Buffer.alloc(SAMPLE_BYTES);
         const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, total);
         if (bytesRead === 0) {
           complete = true;
           break;
         }
-        chunks.push(buffer.subarray(0, bytesRead));
+        const chunk = buffer.subarray(0, bytesRead);
+        lineBreaks += countLineBreaks(chunk, chunks.at(-1)?.at(-1));
+        chunks.push(chunk);
         total += bytesRead;
-        if (countLineBreaks(Buffer.concat(chunks)) > SAMPLE_LINES) break;
       }
       bytes = Buffer.concat(chunks);
     } finally {
@@ -241,16 +249,7 @@ async function readSample(path: string): Promise<string> {
     throw fileError(error, path, 'CSV file');
   }
 
-  const utf16 =
-    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
-    (bytes[0] === 0xfe && bytes[1] === 0xff);
-  if (utf16) {
-    throw new InvalidDataError(
-      `CSV file ${path} is UTF-16 text (it starts with a UTF-16 byte order ` +
-        `mark); save it as UTF-8`,
-      { path },
-    );
-  }
+  assertNotUtf16(bytes, path);
   let text: string;
   try {
     // `stream` keeps a character cut by the end of the sample from failing.
@@ -268,15 +267,6 @@ async function readSample(path: string): Promise<string> {
     );
   }
   return text;
-}
-
-/** Builds the error for a file that is not UTF-8, worded as by `parseCsv`. */
-function notUtf8Error(path: string, error: unknown): InvalidDataError {
-  return new InvalidDataError(
-    `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
-      `save it as UTF-8`,
-    { cause: error, path },
-  );
 }
 
 /**

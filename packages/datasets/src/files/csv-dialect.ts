@@ -166,3 +166,30 @@ function nameChar(char: string): string {
 function withArticle(name: string): string {
   return name === 'tab' || name === 'space' ? `a ${name}` : name;
 }
+
+/**
+ * Checks that `bytes`, the start of a CSV file, do not begin with a UTF-16
+ * byte order mark.
+ *
+ * @throws InvalidDataError naming the file and the encoding to save it in.
+ */
+export function assertNotUtf16(bytes: Uint8Array, path: string): void {
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (!utf16) return;
+  throw new InvalidDataError(
+    `CSV file ${path} is UTF-16 text (it starts with a UTF-16 byte order ` +
+      `mark); save it as UTF-8`,
+    { path },
+  );
+}
+
+/** Builds the error for a CSV file whose bytes are not UTF-8. */
+export function notUtf8Error(path: string, error: unknown): InvalidDataError {
+  return new InvalidDataError(
+    `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
+      `save it as UTF-8`,
+    { cause: error, path },
+  );
+}

@@ -9,7 +9,12 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { assertOptions, assertPath } from '../arguments.js';
 import { readDataFile } from '../files.js';
 import { encodeTextClassLabels } from './class-labels.js';
-import { LINE_BREAKS, chooseDelimiter } from './csv-dialect.js';
+import {
+  LINE_BREAKS,
+  assertNotUtf16,
+  chooseDelimiter,
+  notUtf8Error,
+} from './csv-dialect.js';
 import {
   CSV_OPTION_NAMES,
   checkCsvOptions,
@@ -162,21 +167,10 @@ function quotingError(
  * @throws InvalidDataError naming the file when the bytes are not UTF-8.
  */
 function decodeUtf8(bytes: Uint8Array, path: string): string {
-  const utf16 =
-    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
-    (bytes[0] === 0xfe && bytes[1] === 0xff);
+  assertNotUtf16(bytes, path);
   try {
-    if (!utf16) return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
-    throw new InvalidDataError(
-      `CSV file ${path} is not valid UTF-8 text (${(error as Error).message}); ` +
-        `save it as UTF-8`,
-      { cause: error, path },
-    );
+    throw notUtf8Error(path, error);
   }
-  throw new InvalidDataError(
-    `CSV file ${path} is UTF-16 text (it starts with a UTF-16 byte order ` +
-      `mark); save it as UTF-8`,
-    { path },
-  );
 }

@@ -78,36 +78,35 @@ function withFile<T>(path: string, read: (fd: number) => T): T | undefined {
   }
 }
 
-/** Counts the line breaks in `bytes`, a `\r\n` as one. */
-export function countLineBreaks(bytes: Buffer): number {
+/**
+ * Counts the line breaks in `bytes`: `\n`, `\r\n` and a lone `\r`, each as
+ * one, a `\r\n` at its `\r`. `previous` is the byte before `bytes`, so a
+ * `\r\n` split between two reads is counted once.
+ */
+export function countLineBreaks(bytes: Buffer, previous?: number): number {
   let count = 0;
-  for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) {
+  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) {
     count++;
   }
-  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) {
-    if (bytes[i + 1] !== LF) count++;
+  for (let i = bytes.indexOf(LF); i !== -1; i = bytes.indexOf(LF, i + 1)) {
+    const before = i === 0 ? previous : bytes[i - 1];
+    if (before !== CR) count++;
   }
   return count;
 }
 
-/**
- * Counts the line breaks (`\n`, `\r\n`, a lone `\r`) that end before byte
- * `end`. A `\r\n` is one break, counted at its `\n`.
- */
+/** Counts the line breaks that start before byte `end` of the file. */
 function countFileLineBreaks(fd: number, end: number): number {
-  const buffer = Buffer.alloc(CHUNK_BYTES + 1);
+  const buffer = Buffer.alloc(CHUNK_BYTES);
   let count = 0;
+  let previous: number | undefined;
   for (let position = 0; position < end; position += CHUNK_BYTES) {
     const length = Math.min(CHUNK_BYTES, end - position);
-    // One byte more shows whether a \r at the chunk's end starts a \r\n.
-    const read = readSync(fd, buffer, 0, length + 1, position);
-    const chunk = buffer.subarray(0, Math.min(read, length));
-    for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
-      count++;
-    }
-    for (let i = chunk.indexOf(CR); i !== -1; i = chunk.indexOf(CR, i + 1)) {
-      if (i + 1 >= read || buffer[i + 1] !== LF) count++;
-    }
+    const read = readSync(fd, buffer, 0, length, position);
+    const chunk = buffer.subarray(0, read);
+    count += countLineBreaks(chunk, previous);
+    previous = chunk[read - 1];
+    if (read < length) break;
   }
   return count;
 }
