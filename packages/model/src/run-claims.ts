@@ -57,7 +57,8 @@ export class RunClaims {
 /**
  * Trains runs that this thread claims until none is left, and labels the
  * rows of `context.data` with each run's best weights. Calls `report`
- * after each run.
+ * after each run. `first` is a run the caller has already claimed, or
+ * undefined when it has none.
  */
 export async function trainClaimedRuns(
   context: TrainingContext,
@@ -65,9 +66,10 @@ export async function trainClaimedRuns(
   seeds: readonly number[],
   claims: RunClaims,
   report: (run: number, outcome: RunOutcome, labels: Int32Array) => void,
+  first: number | undefined = claims.take(),
 ): Promise<void> {
   const { predictBatchSize, loss } = context.options;
-  for (let run = claims.take(); run !== undefined; run = claims.take()) {
+  for (let run = first; run !== undefined; run = claims.take()) {
     const outcome = await trainRun(context, run, seeds[run]!);
     const predictor = { weights: outcome.bestWeights, points };
     const labels = await predictLabels(
