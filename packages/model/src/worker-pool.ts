@@ -338,9 +338,9 @@ class PoolFit {
     try {
       // The fit goes to the threads before this thread starts its first
       // run, which keeps it busy up to the run's first step. Sent after
-      // it, the fit reached the pool's thread 10-14 ms after this thread
-      // started on USPS (10 runs, km50, native), and the median fit of
-      // 15 took 614 ms instead of 590 ms.
+      // it, the pool's thread started 10-12 ms after this one on USPS (10
+      // runs, km50, native), and the median of 15 fits was 614 ms, not
+      // 590 ms.
       const setup = this.setup();
       const followed = Promise.all(
         threads.map((thread) => this.follow(thread, setup)),
