@@ -1,19 +1,35 @@
 import { InvalidArgumentError } from 'commander';
 
-/** Parses a flag's integer value. */
+// The parsers' messages continue a sentence that starts with the flag,
+// such as `must be an integer, got "2.5"`, because the program puts the
+// flag in front of them (see usage-errors.ts).
+
+/**
+ * Parses a flag's integer value.
+ *
+ * @throws InvalidArgumentError for anything but a safe integer.
+ */
 export function parseInteger(value: string): number {
   const parsed = Number(value);
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
-    throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+    throw new InvalidArgumentError(
+      `must be an integer, got ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }
 
-/** Parses a flag's finite number value. */
+/**
+ * Parses a flag's finite number value.
+ *
+ * @throws InvalidArgumentError for text that is not a finite number.
+ */
 export function parseNumber(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed)) {
-    throw new InvalidArgumentError(`expected a finite number, got "${value}"`);
+    throw new InvalidArgumentError(
+      `must be a finite number, got ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }
@@ -26,20 +42,26 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** Names an options object cannot hold as its own plain keys. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Collects `key=value` pairs of a repeatable flag into an object. */
+/**
+ * Collects `key=value` pairs of a repeatable flag into an object.
+ *
+ * @throws InvalidArgumentError without a key or with a reserved key.
+ */
 export function collectRepresentativeOption(
   value: string,
   previous: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const separator = value.indexOf('=');
   if (separator < 1) {
-    throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+    throw new InvalidArgumentError(
+      `must be key=value, got ${JSON.stringify(value)}`,
+    );
   }
   const key = value.slice(0, separator);
   if (RESERVED_KEYS.has(key)) {
     throw new InvalidArgumentError(
-      `"${key}" cannot be an option name; expected key=value with the ` +
-        `name of an option of the layout`,
+      `must be key=value with the name of an option of the layout, got ` +
+        `${JSON.stringify(value)} (${JSON.stringify(key)} is reserved)`,
     );
   }
   return { ...previous, [key]: parseOptionValue(value.slice(separator + 1)) };

@@ -508,9 +508,9 @@ describe('fixclust backends and --version', () => {
 describe('fixclust run input errors', () => {
   it.each([
     [['--clusters', '0'], 'nClusters must be an integer at least 1, got 0'],
-    [['--clusters', '3.5'], 'expected an integer, got "3.5"'],
-    [['--epochs', 'ten'], 'expected an integer, got "ten"'],
-    [['--lambda', 'NaN'], 'expected a finite number, got "NaN"'],
+    [['--clusters', '3.5'], '--clusters must be an integer, got "3.5"'],
+    [['--epochs', 'ten'], '--epochs must be an integer, got "ten"'],
+    [['--lambda', 'NaN'], '--lambda must be a finite number, got "NaN"'],
     [['--seed', '-1'], 'seed must be an integer between 0 and 4294967295'],
     [['--limit', '0'], '--limit must be an integer at least 1, got 0'],
     [
@@ -521,7 +521,7 @@ describe('fixclust run input errors', () => {
       ['--backend', 'tpu'],
       'unknown backend "tpu"; available: native, webgpu, wasm, cpu',
     ],
-    [['--epochs', '1e1'], 'expected an integer, got "1e1"'],
+    [['--epochs', '1e1'], '--epochs must be an integer, got "1e1"'],
     [['--out', '/dev/null/inside'], 'is not a writable folder'],
     [['--dataset', 'cifar'], 'cifar'],
     [['--delimiter', ';'], '--delimiter applies only to CSV and NPY files'],

@@ -20,6 +20,7 @@ import { collect, parseInteger } from './arguments.js';
 import { reportCommand, type ReportCommandOptions } from './report-command.js';
 import { addRunCommand } from './run-program.js';
 import { addSweepCommands } from './sweep/program.js';
+import { useFixclustUsageErrors } from './usage-errors.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as {
   version: string;
@@ -71,6 +72,8 @@ function buildProgram(
     .configureOutput({
       writeOut: (text) => output.log(text.trimEnd()),
       writeErr: (text) => output.error(text.trimEnd()),
+      // reportError prints parse errors in fixclust's form instead.
+      outputError: () => undefined,
     });
 
   addRunCommand(program, output, setStatus, environment);
@@ -236,6 +239,7 @@ function buildProgram(
       setStatus(await predictCommand(mode, options, output));
     });
   }
+  useFixclustUsageErrors(program);
   return program;
 }
 
@@ -306,8 +310,10 @@ function flagHint(error: FixclustError): string {
 
 function reportError(error: unknown, output: Output, debug: boolean): number {
   if (error instanceof CommanderError) {
-    // Commander has already printed its message; help and version exit 0.
-    return error.exitCode === 0 ? 0 : USAGE_ERROR;
+    // Help and version have printed their text and exit 0.
+    if (error.exitCode === 0) return 0;
+    output.error(`fixclust: ${error.message}`);
+    return USAGE_ERROR;
   }
   if (FixclustError.isInstance(error)) {
     output.error(`fixclust: ${inFlags(error.message)}${flagHint(error)}`);

@@ -161,8 +161,8 @@ describe('fixclust run --representative-option', () => {
     );
     expect(status).toBe(2);
     expect(output.stderr.join('\n')).toContain(
-      `"${key}" cannot be an option name; expected key=value with the name ` +
-        'of an option of the layout',
+      'fixclust: --representative-option must be key=value with the name ' +
+        `of an option of the layout, got "${key}=1" ("${key}" is reserved)`,
     );
   });
 });
