@@ -1,0 +1,233 @@
+import { execFile } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { describe, expect, it } from 'vitest';
+
+import { main } from './program.js';
+import { captureOutput } from './test-output.js';
+
+const binary = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../bin/fixclust.js',
+);
+const run = promisify(execFile);
+
+/** Runs the CLI in this process with `args` after the program name. */
+async function fixclust(...args: string[]) {
+  const output = captureOutput();
+  const status = await main(['node', 'fixclust', ...args], output, {});
+  return { status, output };
+}
+
+describe('commander errors in fixclust form', () => {
+  it.each([
+    // Values that a flag's parser rejects.
+    [['run', '--runs', 'abc'], '--runs must be an integer, got "abc"'],
+    [
+      ['run', '--dataset', 'usps', '--dimension', '2.5'],
+      '--dimension must be an integer, got "2.5"',
+    ],
+    [['run', '--lambda', 'abc'], '--lambda must be a finite number, got "abc"'],
+    [
+      ['run', '--representative-option', 'radius'],
+      '--representative-option must be key=value, got "radius"',
+    ],
+    [['bench', '--workers', 'x'], '--workers must be an integer, got "x"'],
+    [['bench', '--pca', '1.5'], '--pca must be an integer, got "1.5"'],
+    [
+      ['sweep', '--redis', 'redis://127.0.0.1:1', '--attempts', 'many'],
+      '--attempts must be an integer, got "many"',
+    ],
+    [
+      ['worker', '--redis', 'redis://127.0.0.1:1', '--concurrency', 'two'],
+      '--concurrency must be an integer, got "two"',
+    ],
+    [
+      ['predict', '--model', 'model', '--limit', 'x'],
+      '--limit must be an integer, got "x"',
+    ],
+    [
+      ['transform', '--model', 'model', '--seed', '-'],
+      '--seed must be an integer, got "-"',
+    ],
+    // Values outside an option's choices.
+    [
+      ['run', '--preset', 'km2'],
+      '--preset must be one of km1, km50, gmm1, cmm1, km-plus, km-plus-text, got "km2"',
+    ],
+    [
+      ['run', '--optimizer', 'lbfgs'],
+      '--optimizer must be one of adam, sgd, got "lbfgs"',
+    ],
+    // Unknown options, with commander's suggestion where it has one.
+    [
+      ['run', '--datset', 'usps'],
+      'unknown option "--datset" for fixclust run (Did you mean --dataset?)',
+    ],
+    [
+      ['run', '--quiet=1'],
+      'unknown option "--quiet=1" for fixclust run (Did you mean --quiet?)',
+    ],
+    [
+      ['bench', '--datsets', 'usps'],
+      'unknown option "--datsets" for fixclust bench (Did you mean --datasets?)',
+    ],
+    [
+      ['sweep', '--redis', 'redis://127.0.0.1:1', '--colect'],
+      'unknown option "--colect" for fixclust sweep (Did you mean --collect?)',
+    ],
+    [
+      ['transform', '--model', 'model', '--proba'],
+      'unknown option "--proba" for fixclust transform (see fixclust transform --help)',
+    ],
+    [
+      ['report', '--bogus', 'folder'],
+      'unknown option "--bogus" for fixclust report (see fixclust report --help)',
+    ],
+    [['--nope'], 'unknown option "--nope" for fixclust (see fixclust --help)'],
+    // Flags without their value.
+    [
+      ['run', '--dataset'],
+      'missing value for --dataset, expected --dataset <name or file>',
+    ],
+    [['bench', '--out'], 'missing value for --out, expected --out <dir>'],
+    [
+      ['worker', '--redis'],
+      'missing value for --redis, expected --redis <url>',
+    ],
+    [
+      ['bench-cell', '{}', '--model-dir'],
+      'missing value for --model-dir, expected --model-dir <dir>',
+    ],
+    // Required options and arguments.
+    [['sweep'], 'missing required option --redis <url> for fixclust sweep'],
+    [['worker'], 'missing required option --redis <url> for fixclust worker'],
+    [['predict'], 'missing required option --model <dir> for fixclust predict'],
+    [
+      ['transform'],
+      'missing required option --model <dir> for fixclust transform',
+    ],
+    [['report'], 'missing required argument <dir> for fixclust report'],
+    [
+      ['bench-cell'],
+      'missing required argument <json> for fixclust bench-cell',
+    ],
+    // Extra arguments.
+    [
+      ['report', 'a', 'b'],
+      'too many arguments for fixclust report, expected <dir>, got "a", "b"',
+    ],
+    [
+      ['run', 'usps'],
+      'too many arguments for fixclust run, expected none, got "usps"',
+    ],
+    [
+      ['backends', 'cpu'],
+      'too many arguments for fixclust backends, expected none, got "cpu"',
+    ],
+    // Unknown commands.
+    [['runn'], 'unknown command "runn" (Did you mean run?)'],
+    [['xyzzy'], 'unknown command "xyzzy" (see fixclust --help)'],
+  ])('rejects %j', async (args, message) => {
+    const { status, output } = await fixclust(...args);
+    expect(output.stderr).toEqual([`fixclust: ${message}`]);
+    expect(output.stdout).toEqual([]);
+    expect(status).toBe(2);
+  });
+
+  it('ends the help with a missing command', async () => {
+    const { status, output } = await fixclust();
+    expect(output.stderr[0]).toMatch(/^Usage: fixclust /);
+    expect(output.stderr.at(-1)).toBe(
+      'fixclust: missing command, expected one of run, report, backends, ' +
+        'bench, sweep, worker, predict, transform, help',
+    );
+    expect(status).toBe(2);
+  });
+
+  it('ends the help with an unknown help topic', async () => {
+    const { status, output } = await fixclust('help', 'fit');
+    expect(output.stderr[0]).toMatch(/^Usage: fixclust /);
+    expect(output.stderr.at(-1)).toBe(
+      'fixclust: unknown command "fit" (see fixclust --help)',
+    );
+    expect(status).toBe(2);
+  });
+
+  it('adds the stack trace with --debug', async () => {
+    const { status, output } = await fixclust(
+      '--debug',
+      'run',
+      '--runs',
+      'abc',
+    );
+    expect(output.stderr[0]).toBe(
+      'fixclust: --runs must be an integer, got "abc"',
+    );
+    expect(output.stderr.join('\n')).toMatch(/\n\s+at /);
+    expect(status).toBe(2);
+  });
+});
+
+describe('help and version', () => {
+  it.each([
+    [['--help'], /^Usage: fixclust /],
+    [['-h'], /^Usage: fixclust /],
+    [['help'], /^Usage: fixclust /],
+    [['help', 'run'], /^Usage: fixclust run /],
+    [['--version'], /^fixclust \d+\.\d+\.\d+$/m],
+    [['-V'], /^fixclust \d+\.\d+\.\d+$/m],
+    ...[
+      'run',
+      'report',
+      'backends',
+      'bench',
+      'sweep',
+      'worker',
+      'predict',
+      'transform',
+      'bench-cell',
+    ].map((command) => [
+      [command, '--help'],
+      new RegExp(`^Usage: fixclust ${command} `),
+    ]),
+  ] as [string[], RegExp][])('prints %j and exits 0', async (args, first) => {
+    const { status, output } = await fixclust(...args);
+    expect(output.stdout[0]).toMatch(first);
+    expect(output.stderr).toEqual([]);
+    expect(status).toBe(0);
+  });
+});
+
+describe('fixclust binary on a usage error', () => {
+  it('prints one line and exits 2', async () => {
+    const failure = run(process.execPath, [
+      binary,
+      'run',
+      '--datset',
+      'usps',
+    ]).catch((error: unknown) => error);
+    const error = (await failure) as {
+      code: number;
+      stdout: string;
+      stderr: string;
+    };
+    expect(error.stderr).toBe(
+      'fixclust: unknown option "--datset" for fixclust run ' +
+        '(Did you mean --dataset?)\n',
+    );
+    expect(error.stdout).toBe('');
+    expect(error.code).toBe(2);
+  });
+
+  it('prints the version and exits 0', async () => {
+    const { stdout, stderr } = await run(process.execPath, [
+      binary,
+      '--version',
+    ]);
+    expect(stdout).toMatch(/^fixclust \d+\.\d+\.\d+\n/);
+    expect(stderr).toBe('');
+  });
+});
