@@ -538,6 +538,23 @@ describe('fixclust run input errors', () => {
     expect(output.stdout.join('\n')).not.toContain('trained');
   });
 
+  // procfs returns ENOENT for mkdir of a new entry although /proc exists,
+  // and Node's recursive mkdir then retries for ever.
+  it.skipIf(process.platform !== 'linux')(
+    'rejects --out under /proc on Linux',
+    async () => {
+      const output = captureOutput();
+      const status = await main(
+        ['node', 'fixclust', 'run', '--out', '/proc/fixclust-test/out'],
+        output,
+      );
+      expect(status).toBe(2);
+      expect(output.stderr.join('\n')).toContain(
+        '--out "/proc/fixclust-test/out" is not a writable folder (ENOENT)',
+      );
+    },
+  );
+
   it('removes the folders it made when the run fails', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'fixclust-out-'));
     try {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { InvalidDataError, InvalidParameterError } from '@fixclust/core';
+import { makeDirectory } from '@fixclust/core/files';
 import type { FitResult, FixedRepresentativeClustering } from '@fixclust/model';
 import type { RunReportInput } from '@fixclust/report';
 
@@ -86,7 +87,7 @@ export async function writeRunReport(
   assignments: Assignments | undefined,
   mapped: MappedSampleFile | undefined,
 ): Promise<string> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const file = join(directory, REPORT_FILE);
   const { runReportHtml } = await loadReportPackage();
   await writeFile(

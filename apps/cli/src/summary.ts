@@ -1,5 +1,5 @@
 import { rmdirSync } from 'node:fs';
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 
 import {
@@ -9,6 +9,7 @@ import {
   type RunRecord,
   type SkippedBackend,
 } from '@fixclust/core';
+import { makeDirectory } from '@fixclust/core/files';
 import type { ExternalMetrics } from '@fixclust/metrics';
 import type { FitResult, ResolvedOptions } from '@fixclust/model';
 
@@ -141,7 +142,7 @@ export async function prepareWritableFolder(
   // without following links as mkdir does.
   const probe = `${directory.endsWith(sep) ? directory : directory + sep}${PROBE}-${process.pid}`;
   try {
-    await mkdir(directory, { recursive: true });
+    await makeDirectory(directory);
     await writeFile(probe, '');
     await rm(probe);
     return created;
@@ -216,7 +217,7 @@ export async function writeRunOutputs(
   result: FitResult,
   data: LabelledRows,
 ): Promise<void> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   await writeLabelsCsv(join(directory, 'labels.csv'), result, data);
   await writeFile(
     join(directory, 'summary.json'),

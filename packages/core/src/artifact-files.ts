@@ -48,11 +48,10 @@ export async function writeArtifacts(
   artifacts: ArtifactFiles,
   options: WriteArtifactsOptions = {},
 ): Promise<void> {
-  const { mkdir, readdir, rename, rm, writeFile } =
-    await import('node:fs/promises');
+  const { readdir, rename, rm, writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const { manifest, weights } = artifacts;
-  await createDirectory(directory, mkdir);
+  await createDirectory(directory);
 
   const weightsPath = join(directory, manifest.weights.file);
   const temporaryWeights = `${weightsPath}.${process.pid}.tmp`;
@@ -73,17 +72,60 @@ export async function writeArtifacts(
 }
 
 /**
+ * Creates `directory` and any missing parents, as `mkdir -p` does, and
+ * resolves once it exists as a directory. Node only.
+ *
+ * Node's own `mkdir(path, { recursive: true })` never settles when the
+ * system returns ENOENT although the parent exists, as procfs does under
+ * `/proc` (seen with Node 20): it reads each ENOENT as a missing parent
+ * and creates that parent again. Here an ENOENT once the parent exists
+ * is final.
+ *
+ * @throws Node's error of the failing `mkdir` or `stat`: EEXIST when
+ * `directory` is a file, ENOTDIR when a parent is one, ENOENT when a
+ * parent cannot hold it or is a link to a missing target, EACCES without
+ * permission.
+ */
+export async function makeDirectory(directory: string): Promise<void> {
+  const { mkdir, stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const create = async (path: string): Promise<void> => {
+    try {
+      await mkdir(path);
+      return;
+    } catch (error) {
+      const code = errorCode(error);
+      const parent = dirname(path);
+      if (code === 'ENOENT' && parent !== path) {
+        await create(parent);
+        return mkdir(path).catch((retry: unknown) => existing(path, retry));
+      }
+      return existing(path, error);
+    }
+  };
+  /** Resolves when `error` is an EEXIST for a directory, else rethrows. */
+  const existing = async (path: string, error: unknown): Promise<void> => {
+    if (errorCode(error) !== 'EEXIST') throw error;
+    if (!(await stat(path)).isDirectory()) throw error;
+  };
+  // The path as given, so that the system resolves `..` after following
+  // links, as `mkdir -p` does.
+  await create(directory);
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/**
  * Creates `directory` and its parents, reporting a file in its place as
  * an invalid argument rather than as Node's EEXIST or ENOTDIR.
  */
-async function createDirectory(
-  directory: string,
-  mkdir: typeof import('node:fs/promises').mkdir,
-): Promise<void> {
+async function createDirectory(directory: string): Promise<void> {
   try {
-    await mkdir(directory, { recursive: true });
+    await makeDirectory(directory);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    const code = errorCode(error);
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
     const reason =
       code === 'EEXIST'

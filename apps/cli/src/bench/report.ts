@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
+import { makeDirectory } from '@fixclust/core/files';
 import type { ExternalMetrics } from '@fixclust/metrics';
 
 import type { BenchRow } from './types.js';
@@ -45,7 +46,7 @@ export async function writeBenchRecord(
   directory: string,
   record: BenchRecord,
 ): Promise<void> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   await writeFile(
     join(directory, 'benchmarks.json'),
     `${JSON.stringify(record, null, 2)}\n`,

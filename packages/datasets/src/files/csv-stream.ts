@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   access,
   constants,
-  mkdir,
   readdir,
   readFile,
   rename,
@@ -13,6 +12,7 @@ import {
 import { basename, join, resolve } from 'node:path';
 
 import { InvalidDataError } from '@fixclust/core';
+import { makeDirectory } from '@fixclust/core/files';
 
 import { assertOptions, assertPath } from '../arguments.js';
 import { fileError } from '../files.js';
@@ -188,7 +188,7 @@ async function convert(
   onProgress: CsvStreamOptions['onProgress'],
 ): Promise<CacheRecord> {
   const directory = join(base, '..');
-  await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+  await makeDirectory(directory).catch((error: unknown) => {
     throw new InvalidDataError(
       `failed to create the CSV cache folder ${directory} ` +
         `(${(error as Error).message}); pass cacheDirectory`,

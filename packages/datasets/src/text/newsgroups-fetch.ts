@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { InvalidDataError, InvalidParameterError } from '@fixclust/core';
+import { makeDirectory } from '@fixclust/core/files';
 
 import { assertOptions, assertPath } from '../arguments.js';
 import { statOrUndefined } from '../files.js';
@@ -156,7 +156,7 @@ async function useLocalArchive(
 
 async function createCacheDirectory(directory: string): Promise<void> {
   try {
-    await mkdir(directory, { recursive: true });
+    await makeDirectory(directory);
   } catch (error) {
     throw new InvalidParameterError(
       'cacheDirectory',
