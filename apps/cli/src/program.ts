@@ -239,7 +239,7 @@ function buildProgram(
       setStatus(await predictCommand(mode, options, output));
     });
   }
-  useFixclustUsageErrors(program);
+  useFixclustUsageErrors(program, argv);
   return program;
 }
 

@@ -201,6 +201,38 @@ describe('help and version', () => {
   });
 });
 
+describe('help after a usage error', () => {
+  it.each([
+    [['run', '--help', '--runs', 'x'], /^Usage: fixclust run /],
+    [['run', '--runs', 'x', '--help'], /^Usage: fixclust run /],
+    [['run', '--preset', 'km2', '-h'], /^Usage: fixclust run /],
+    [['bench', '--pca', '1.5', '-h'], /^Usage: fixclust bench /],
+    [['sweep', '--help', '--attempts', 'many'], /^Usage: fixclust sweep /],
+    [['run', '--help', '--dataset'], /^Usage: fixclust run /],
+    [['predict', '-h', '--model'], /^Usage: fixclust predict /],
+  ] as [string[], RegExp][])('prints %j and exits 0', async (args, first) => {
+    const { status, output } = await fixclust(...args);
+    expect(output.stdout[0]).toMatch(first);
+    expect(output.stderr).toEqual([]);
+    expect(status).toBe(0);
+  });
+
+  it('reports the error for --help after --', async () => {
+    const { status, output } = await fixclust(
+      'run',
+      '--runs',
+      'x',
+      '--',
+      '--help',
+    );
+    expect(output.stderr).toEqual([
+      'fixclust: --runs must be an integer, got "x"',
+    ]);
+    expect(output.stdout).toEqual([]);
+    expect(status).toBe(2);
+  });
+});
+
 describe('fixclust binary on a usage error', () => {
   it('prints one line and exits 2', async () => {
     const failure = run(process.execPath, [

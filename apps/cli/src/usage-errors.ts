@@ -15,14 +15,30 @@ import {
  * the same code and exit code and a rewritten message. Help and version
  * are thrown unchanged, with exit code 0.
  *
+ * Commander reads every flag before it looks for `--help`, so a bad value
+ * or a flag without its value would hide a help request. When `argv` has
+ * `--help` or `-h` before any `--`, such an error shows the command's help
+ * instead.
+ *
  * Call it after every command and option is added, because it visits the
  * commands and options that exist at the time.
  */
-export function useFixclustUsageErrors(program: Command): void {
+export function useFixclustUsageErrors(
+  program: Command,
+  argv: readonly string[],
+): void {
+  const helpRequested = requestsHelp(argv);
   for (const command of commandTree(program)) {
-    for (const option of command.options) nameFlagInValueErrors(option);
+    for (const option of command.options) {
+      nameFlagInValueErrors(option, () => {
+        if (helpRequested) command.help();
+      });
+    }
     command.exitOverride((error) => {
       if (error.exitCode === 0) throw error;
+      if (helpRequested && error.code === 'commander.optionMissingArgument') {
+        command.help();
+      }
       throw new CommanderError(
         error.exitCode,
         error.code,
@@ -32,15 +48,23 @@ export function useFixclustUsageErrors(program: Command): void {
   }
 }
 
+/** Checks whether `argv` has `--help` or `-h` before any `--`. */
+function requestsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.some((arg) => arg === '--help' || arg === '-h');
+}
+
 function commandTree(command: Command): Command[] {
   return [command, ...command.commands.flatMap(commandTree)];
 }
 
 /**
  * Wraps the parser of `option`, if it has one, so that a rejected value
- * raises `InvalidParameterError` with the flag in the message.
+ * calls `onRejected` and then raises `InvalidParameterError` with the flag
+ * in the message.
  */
-function nameFlagInValueErrors(option: Option): void {
+function nameFlagInValueErrors(option: Option, onRejected: () => void): void {
   const parse = option.parseArg;
   if (parse === undefined) return;
 
@@ -50,6 +74,7 @@ function nameFlagInValueErrors(option: Option): void {
       return parse(value, previous);
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
+      onRejected();
       const message =
         option.argChoices === undefined
           ? `${flag} ${error.message}`
