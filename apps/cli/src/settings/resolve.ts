@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '@fixclust/core';
+import { countOf, InvalidParameterError } from '@fixclust/core';
 import type { z } from 'zod';
 
 import { readConfigFile } from './config-file.js';
@@ -159,13 +159,25 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `${own ?? `must be ${article(issue.expected)}`}${got}`;
     case 'too_small':
       if (own !== undefined) return `${own}${got}`;
-      return `must have at least ${issue.minimum} entries${got}`;
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) {
+        return `must not be empty${got}`;
+      }
+      return `must have at least ${sizeOf(issue.minimum, issue.origin)}${got}`;
     case 'too_big':
       if (own !== undefined) return `${own}${got}`;
-      return `must have at most ${issue.maximum} entries${got}`;
+      return `must have at most ${sizeOf(issue.maximum, issue.origin)}${got}`;
     default:
       return `is invalid: ${issue.message}${got}`;
   }
+}
+
+/** Formats a length limit: characters for text, entries for a list. */
+function sizeOf(limit: number | bigint, origin: string): string {
+  return countOf(
+    Number(limit),
+    origin === 'string' ? 'character' : 'entry',
+    origin === 'string' ? 'characters' : 'entries',
+  );
 }
 
 function article(type: string): string {

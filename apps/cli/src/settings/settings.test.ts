@@ -182,6 +182,19 @@ describe('resolveRunSettings errors', () => {
     );
   });
 
+  it('names an empty text value', async () => {
+    await expect(resolveRunSettings({ dataset: '' }, {})).rejects.toThrow(
+      '--dataset must not be empty, got ""',
+    );
+    const config = await configFile(
+      'empty.json',
+      JSON.stringify({ training: { backend: '' } }),
+    );
+    await expect(resolveRunSettings({ config }, {})).rejects.toThrow(
+      'field "training.backend" must not be empty, got ""',
+    );
+  });
+
   it('names a file that is not there or not JSON', async () => {
     const missing = join(directory, 'missing.json');
     await expect(resolveRunSettings({ config: missing }, {})).rejects.toThrow(
