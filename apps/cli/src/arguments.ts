@@ -5,18 +5,35 @@ import { InvalidArgumentError } from 'commander';
 // flag in front of them (see usage-errors.ts).
 
 /**
- * Parses a flag's integer value.
+ * Creates the parser of an integer flag that accepts [`minimum`,
+ * `maximum`]. It rejects text that is not an integer, and integer text
+ * above `maximum` or beyond `Number.MAX_SAFE_INTEGER` in magnitude, which
+ * a number cannot hold exactly, with a message that states the range.
+ * It returns a safe integer below `minimum` unchanged, so that the
+ * setting's own check reports it.
  *
- * @throws InvalidArgumentError for anything but a safe integer.
+ * @param minimum - Smallest value the flag accepts, for the message.
+ * @param maximum - Largest value; default: `Number.MAX_SAFE_INTEGER`.
  */
-export function parseInteger(value: string): number {
-  const parsed = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
-    throw new InvalidArgumentError(
-      `must be an integer, got ${JSON.stringify(value)}`,
-    );
-  }
-  return parsed;
+export function integerParser(
+  minimum: number,
+  maximum: number = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value)) {
+      throw new InvalidArgumentError(
+        `must be an integer, got ${JSON.stringify(value)}`,
+      );
+    }
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed > maximum) {
+      throw new InvalidArgumentError(
+        `must be an integer between ${minimum} and ${maximum}, got ` +
+          JSON.stringify(value),
+      );
+    }
+    return parsed;
+  };
 }
 
 /**
@@ -34,9 +51,31 @@ export function parseNumber(value: string): number {
   return parsed;
 }
 
-/** Collects the values of a repeatable flag. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/**
+ * Creates the parser of a path or name flag that rejects an empty value,
+ * which a path function would read as the current folder, and says to
+ * pass `expected` instead.
+ */
+export function nonEmptyText(expected: string): (value: string) => string {
+  return (value) => {
+    if (value === '') {
+      throw new InvalidArgumentError(
+        `must not be empty, got ""; pass ${expected}`,
+      );
+    }
+    return value;
+  };
+}
+
+/**
+ * Creates the parser of a repeatable path or name flag that collects its
+ * values and rejects an empty one, as {@link nonEmptyText} does.
+ */
+export function collectNonEmptyText(
+  expected: string,
+): (value: string, previous?: string[]) => string[] {
+  const parse = nonEmptyText(expected);
+  return (value, previous = []) => [...previous, parse(value)];
 }
 
 /** Names an options object cannot hold as its own plain keys. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-import { FixclustError } from '@fixclust/core';
+import { FixclustError, MAX_SEED } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
 import { Command, CommanderError } from 'commander';
 
@@ -16,7 +16,11 @@ import {
   predictCommand,
   type PredictCommandOptions,
 } from './predict-command.js';
-import { collect, parseInteger } from './arguments.js';
+import {
+  collectNonEmptyText,
+  integerParser,
+  nonEmptyText,
+} from './arguments.js';
 import { reportCommand, type ReportCommandOptions } from './report-command.js';
 import { addRunCommand } from './run-program.js';
 import { addSweepCommands } from './sweep/program.js';
@@ -78,11 +82,20 @@ function buildProgram(
 
   addRunCommand(program, output, setStatus, environment);
   program
-    .command('report <dir>')
+    .command('report')
     .description(
       'write report.html for a folder that run --out wrote: metrics, warnings, settings and charts in one self-contained page',
     )
-    .option('--out <file>', 'write the page here (default: DIR/report.html)')
+    .argument(
+      '<dir>',
+      'folder that run --out wrote',
+      nonEmptyText('the folder that fixclust run --out wrote'),
+    )
+    .option(
+      '--out <file>',
+      'write the page here (default: DIR/report.html)',
+      nonEmptyText('the path of the HTML file to write'),
+    )
     .action(async (directory: string, options: ReportCommandOptions) => {
       setStatus(await reportCommand(directory, options, output));
     });
@@ -116,41 +129,45 @@ function buildProgram(
     .option(
       '--pca <n>',
       'principal components of the PCA rows; 0 for none (default: 100)',
-      parseInteger,
+      integerParser(0),
     )
     .option('--no-raw', 'skip the rows on raw features')
     .option(
       '--runs <n>',
       "runs of each deep preset (default: the preset's own, 10 for the published ones)",
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--epochs <n>',
       "epochs of each run (default: the preset's own, 10)",
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--n-init <n>',
       'restarts of k-means and the mixture (default: 10)',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--limit <n>',
       'cluster a seeded sample of n rows per data set',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--silhouette-sample <n>',
       'rows of the silhouette sample (default: 2000)',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--data-dir <dir>',
       'folder holding usps/usps.h5 and 20news/20news-bydate.tar.gz (default: FIXCLUST_DATA); MNIST needs none, and 20 Newsgroups without either is downloaded into a cache',
+      nonEmptyText(
+        'the folder that holds usps/usps.h5 and 20news/20news-bydate.tar.gz',
+      ),
     )
     .option(
       '--out <dir>',
       'folder for benchmarks.md, .json, .csv and .html',
+      nonEmptyText('the folder to write the tables into'),
       'bench-results',
     )
     .option(
@@ -160,7 +177,7 @@ function buildProgram(
     .option(
       '--workers <n>',
       'cells that run at the same time, each in its own process; timings are comparable only with 1 (default: 1)',
-      parseInteger,
+      integerParser(1),
     )
     .action(async (options: BenchCommandOptions) => {
       setStatus(await benchCommand(options, argv, output));
@@ -187,13 +204,23 @@ function buildProgram(
       .requiredOption(
         '--model <dir>',
         'folder of a saved model (run --out DIR writes DIR/model) or of a saved baseline',
+        nonEmptyText(
+          'the folder of a saved model (run --out DIR writes DIR/model)',
+        ),
       )
       .option(
         '--dataset <name|file>',
         `data set to read: ${DATASET_NAMES.join(', ')}, or a CSV or NPY file`,
+        nonEmptyText(
+          'the name of a bundled data set or the path of a CSV or NPY file',
+        ),
         'mnist',
       )
-      .option('--data <path>', 'file or folder of a named data set')
+      .option(
+        '--data <path>',
+        'file or folder of a named data set',
+        nonEmptyText('the file or folder of a bundled data set'),
+      )
       .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
       .option(
         '--decimal-separator <char>',
@@ -205,17 +232,27 @@ function buildProgram(
         '--label-column <name|n>',
         'CSV column of the labels, by name or 1-based index; left out of the features',
       )
-      .option('--labels <file>', 'NPY file of labels for an NPY data file')
-      .option('--out <file>', 'write CSV to this file instead of stdout')
+      .option(
+        '--labels <file>',
+        'NPY file of labels for an NPY data file',
+        nonEmptyText('the path of an NPY file of labels'),
+      )
+      .option(
+        '--out <file>',
+        'write CSV to this file instead of stdout',
+        nonEmptyText(
+          'the path of the CSV file to write, or leave out --out to print to stdout',
+        ),
+      )
       .option(
         '--limit <n>',
         'use the seeded sample of n rows that run --limit n --seed s used',
-        parseInteger,
+        integerParser(1),
       )
       .option(
         '--seed <n>',
         'seed of the --limit sample (default: 0)',
-        parseInteger,
+        integerParser(0, MAX_SEED),
       )
       .option(
         '--backend <name>',
@@ -224,7 +261,7 @@ function buildProgram(
       .option(
         '--plugin <module>',
         'import this module or file and call its register() first; repeatable',
-        collect,
+        collectNonEmptyText('a package name or the path of a module'),
         [],
       );
     if (mode === 'predict') {

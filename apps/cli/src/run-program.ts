@@ -1,6 +1,7 @@
 import {
   BUILT_IN_REPRESENTATIVE_NAMES,
   InvalidParameterError,
+  MAX_SEED,
 } from '@fixclust/core';
 import { DATASET_NAMES } from '@fixclust/datasets';
 import {
@@ -13,9 +14,10 @@ import {
 import { Option, type Command } from 'commander';
 
 import {
-  collect,
+  collectNonEmptyText,
   collectRepresentativeOption,
-  parseInteger,
+  integerParser,
+  nonEmptyText,
   parseNumber,
 } from './arguments.js';
 import type { Output } from './output.js';
@@ -41,6 +43,7 @@ export function addRunCommand(
     .option(
       '--config <file>',
       'experiment file (JSON, or YAML for .yaml and .yml) with data, preprocessing, model, training and output sections; flags override it, and it overrides FIXCLUST_* variables',
+      nonEmptyText('the path of a JSON or YAML file'),
     )
     .option(
       '--dataset <name or file>',
@@ -55,17 +58,17 @@ export function addRunCommand(
     .option(
       '--clusters <k>',
       'number of clusters (default: the number of classes)',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--runs <n>',
       "independent runs; the lowest loss is kept (default: 10, or the preset's)",
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--epochs <n>',
       "passes over the data per run (default: 10, or the preset's)",
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--lambda <value>',
@@ -80,7 +83,7 @@ export function addRunCommand(
     .option(
       '--batch-size <n>',
       'samples per training step (default: 128)',
-      parseInteger,
+      integerParser(2),
     )
     .addOption(
       new Option(
@@ -97,7 +100,7 @@ export function addRunCommand(
     .option(
       '--pca <n>',
       "project the input onto n principal components first; 0 for none, which also turns off a preset's PCA (default: none, or the preset's: 100 for km-plus-text)",
-      parseInteger,
+      integerParser(0),
     )
     .addOption(
       new Option(
@@ -108,7 +111,7 @@ export function addRunCommand(
     .option(
       '--seed <n>',
       'seed of the whole run; 0 is valid (default: random, printed)',
-      parseInteger,
+      integerParser(0, MAX_SEED),
     )
     .option(
       '--backend <name>',
@@ -121,7 +124,7 @@ export function addRunCommand(
     .option(
       '--limit <n>',
       'cluster a seeded uniform random sample of n rows',
-      parseInteger,
+      integerParser(1),
     )
     .option('--delimiter <char>', 'CSV field delimiter (default: detected)')
     .option(
@@ -142,7 +145,7 @@ export function addRunCommand(
     .option(
       '--dimension <d>',
       "dimension of the mapped space, within the layout's range (default: the layout's, k for vertex)",
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--representative-option <key=value>',
@@ -152,7 +155,7 @@ export function addRunCommand(
     .option(
       '--plugin <module>',
       'import this module or file and call its register() first; repeatable',
-      collect,
+      collectNonEmptyText('a package name or the path of a module'),
     )
     .option(
       '--out <dir>',
@@ -161,6 +164,7 @@ export function addRunCommand(
     .option(
       '--report <dir>',
       'write report.html, a self-contained page of the metrics, warnings, settings and charts, into this folder',
+      nonEmptyText('the folder to write report.html into'),
     )
     .option(
       '--share-optimizer',
@@ -170,7 +174,7 @@ export function addRunCommand(
     .option(
       '--workers <n>',
       'threads that train runs at the same time, the main one included; results equal those of --workers 1 (default: the number of cores)',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--stream',
@@ -179,12 +183,12 @@ export function addRunCommand(
     .option(
       '--block-size <n>',
       'with --stream, rows per block read (default: 4096)',
-      parseInteger,
+      integerParser(1),
     )
     .option(
       '--blocks-per-shuffle <n>',
       'with --stream, blocks whose rows an epoch shuffles together (default: 16)',
-      parseInteger,
+      integerParser(1),
     )
     .addHelpText('after', environmentHelp())
     .action(async (flags: Record<string, unknown>) => {

@@ -171,6 +171,143 @@ describe('commander errors in fixclust form', () => {
   });
 });
 
+describe('empty paths and names', () => {
+  const model = 'the folder of a saved model (run --out DIR writes DIR/model)';
+  it.each([
+    [
+      ['report', ''],
+      '<dir> must not be empty, got ""; pass the folder that fixclust run --out wrote',
+    ],
+    [
+      ['report', 'folder', '--out', ''],
+      '--out must not be empty, got ""; pass the path of the HTML file to write',
+    ],
+    [
+      ['predict', '--model='],
+      `--model must not be empty, got ""; pass ${model}`,
+    ],
+    [
+      ['transform', '--model', ''],
+      `--model must not be empty, got ""; pass ${model}`,
+    ],
+    [
+      ['predict', '--model', 'm', '--dataset', ''],
+      '--dataset must not be empty, got ""; pass the name of a bundled data set or the path of a CSV or NPY file',
+    ],
+    [
+      ['predict', '--model', 'm', '--data', ''],
+      '--data must not be empty, got ""; pass the file or folder of a bundled data set',
+    ],
+    [
+      ['predict', '--model', 'm', '--labels', ''],
+      '--labels must not be empty, got ""; pass the path of an NPY file of labels',
+    ],
+    [
+      ['predict', '--model', 'm', '--out', ''],
+      '--out must not be empty, got ""; pass the path of the CSV file to write, or leave out --out to print to stdout',
+    ],
+    [
+      ['predict', '--model', 'm', '--plugin', ''],
+      '--plugin must not be empty, got ""; pass a package name or the path of a module',
+    ],
+    [
+      ['run', '--plugin', ''],
+      '--plugin must not be empty, got ""; pass a package name or the path of a module',
+    ],
+    [
+      ['run', '--config', ''],
+      '--config must not be empty, got ""; pass the path of a JSON or YAML file',
+    ],
+    [
+      ['run', '--report', ''],
+      '--report must not be empty, got ""; pass the folder to write report.html into',
+    ],
+    [
+      ['bench', '--out', ''],
+      '--out must not be empty, got ""; pass the folder to write the tables into',
+    ],
+    [
+      ['bench', '--data-dir', ''],
+      '--data-dir must not be empty, got ""; pass the folder that holds usps/usps.h5 and 20news/20news-bydate.tar.gz',
+    ],
+    [
+      ['sweep', '--redis', 'redis://127.0.0.1:1', '--grid', ''],
+      '--grid must not be empty, got ""; pass the path of a JSON or YAML grid file',
+    ],
+    [
+      ['sweep', '--redis', 'redis://127.0.0.1:1', '--out', ''],
+      '--out must not be empty, got ""; pass the folder to write the tables into',
+    ],
+    [
+      ['worker', '--redis', 'redis://127.0.0.1:1', '--models', ''],
+      '--models must not be empty, got ""; pass the folder to save the models into',
+    ],
+  ])('rejects %j', async (args, message) => {
+    const { status, output } = await fixclust(...args);
+    expect(output.stderr).toEqual([`fixclust: ${message}`]);
+    expect(output.stdout).toEqual([]);
+    expect(status).toBe(2);
+  });
+});
+
+describe('integers out of range', () => {
+  const seedRange = 'must be an integer between 0 and 4294967295';
+  const countRange = 'must be an integer between 1 and 9007199254740991';
+  it.each([
+    [
+      ['run', '--seed', '99999999999999999999'],
+      `--seed ${seedRange}, got "99999999999999999999"`,
+    ],
+    [['run', '--seed', '4294967296'], `--seed ${seedRange}, got "4294967296"`],
+    [
+      ['predict', '--model', 'm', '--seed', '4294967296'],
+      `--seed ${seedRange}, got "4294967296"`,
+    ],
+    [
+      ['run', '--runs', '99999999999999999999'],
+      `--runs ${countRange}, got "99999999999999999999"`,
+    ],
+    [
+      ['run', '--runs', '-99999999999999999999'],
+      `--runs ${countRange}, got "-99999999999999999999"`,
+    ],
+    [
+      ['run', '--batch-size', '9007199254740992'],
+      '--batch-size must be an integer between 2 and 9007199254740991, ' +
+        'got "9007199254740992"',
+    ],
+    [
+      ['run', '--pca', '9007199254740992'],
+      '--pca must be an integer between 0 and 9007199254740991, ' +
+        'got "9007199254740992"',
+    ],
+    [
+      ['bench', '--workers', '99999999999999999999'],
+      `--workers ${countRange}, got "99999999999999999999"`,
+    ],
+    [
+      ['sweep', '--redis', 'redis://127.0.0.1:1', '--backoff', '1e400'],
+      '--backoff must be an integer, got "1e400"',
+    ],
+    [
+      [
+        'worker',
+        '--redis',
+        'redis://127.0.0.1:1',
+        '--lock-duration',
+        '99999999999999999999',
+      ],
+      '--lock-duration must be an integer between 100 and 9007199254740991, ' +
+        'got "99999999999999999999"',
+    ],
+  ])('rejects %j', async (args, message) => {
+    const { status, output } = await fixclust(...args);
+    expect(output.stderr).toEqual([`fixclust: ${message}`]);
+    expect(output.stdout).toEqual([]);
+    expect(status).toBe(2);
+  });
+});
+
 describe('help and version', () => {
   it.each([
     [['--help'], /^Usage: fixclust /],

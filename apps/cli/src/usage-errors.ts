@@ -2,6 +2,7 @@ import { InvalidParameterError } from '@fixclust/core';
 import {
   CommanderError,
   InvalidArgumentError,
+  type Argument,
   type Command,
   type Option,
 } from 'commander';
@@ -9,8 +10,9 @@ import {
 /**
  * Makes `program` and its subcommands report commander's parse errors as
  * one-line messages in fixclust's form, for `main` to print after
- * `fixclust: `. A flag value that its parser or its choices reject raises
- * `InvalidParameterError` naming the flag, the value and what is expected.
+ * `fixclust: `. A flag or argument value that its parser or its choices
+ * reject raises `InvalidParameterError` naming the flag or the argument
+ * (as `<dir>`), the value and what is expected.
  * Every other commander error is thrown again as a `CommanderError` with
  * the same code and exit code and a rewritten message. Help and version
  * are thrown unchanged, with exit code 0.
@@ -29,10 +31,14 @@ export function useFixclustUsageErrors(
 ): void {
   const helpRequested = requestsHelp(argv);
   for (const command of commandTree(program)) {
+    const onRejected = () => {
+      if (helpRequested) command.help();
+    };
     for (const option of command.options) {
-      nameFlagInValueErrors(option, () => {
-        if (helpRequested) command.help();
-      });
+      nameInValueErrors(option, option.long ?? option.flags, onRejected);
+    }
+    for (const argument of command.registeredArguments) {
+      nameInValueErrors(argument, `<${argument.name()}>`, onRejected);
     }
     command.exitOverride((error) => {
       if (error.exitCode === 0) throw error;
@@ -60,27 +66,31 @@ function commandTree(command: Command): Command[] {
 }
 
 /**
- * Wraps the parser of `option`, if it has one, so that a rejected value
- * calls `onRejected` and then raises `InvalidParameterError` with the flag
- * in the message.
+ * Wraps the parser of an option or argument, if it has one, so that a
+ * rejected value calls `onRejected` and then raises
+ * `InvalidParameterError` with `name`, the flag or `<argument>`, in the
+ * message.
  */
-function nameFlagInValueErrors(option: Option, onRejected: () => void): void {
-  const parse = option.parseArg;
+function nameInValueErrors(
+  target: Option | Argument,
+  name: string,
+  onRejected: () => void,
+): void {
+  const parse = target.parseArg;
   if (parse === undefined) return;
 
-  const flag = option.long ?? option.flags;
-  option.parseArg = <T>(value: string, previous: T): T => {
+  target.parseArg = <T>(value: string, previous: T): T => {
     try {
       return parse(value, previous);
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
       onRejected();
       const message =
-        option.argChoices === undefined
-          ? `${flag} ${error.message}`
-          : `${flag} must be one of ${option.argChoices.join(', ')}, got ` +
+        target.argChoices === undefined
+          ? `${name} ${error.message}`
+          : `${name} must be one of ${target.argChoices.join(', ')}, got ` +
             JSON.stringify(value);
-      throw new InvalidParameterError(flag, value, message);
+      throw new InvalidParameterError(name, value, message);
     }
   };
 }
