@@ -137,6 +137,18 @@ describe('fixclust bench checks', () => {
     );
   });
 
+  it.each([
+    ['--n-init', '--n-init must be an integer at least 1, got 0'],
+    [
+      '--silhouette-sample',
+      '--silhouette-sample must be an integer at least 1, got 0',
+    ],
+  ])('names %s as typed', async (flag, message) => {
+    const { status, output } = await bench(['--backends', 'cpu', flag, '0']);
+    expect(status).toBe(2);
+    expect(output.stderr).toEqual([`fixclust: ${message}`]);
+  });
+
   it('shows a bad seed as typed', async () => {
     const { status, output } = await bench([
       ...['--backends', 'cpu', '--seeds', '1,x2'],

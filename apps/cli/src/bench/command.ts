@@ -210,8 +210,16 @@ async function buildGrid(options: BenchCommandOptions): Promise<BenchCell[]> {
     silhouetteSampleSize:
       options.silhouetteSample ?? (quick ? QUICK.silhouetteSample : 2000),
   };
+  const flags: Record<keyof typeof shared, string> = {
+    runs: '--runs',
+    epochs: '--epochs',
+    nInit: '--n-init',
+    limit: '--limit',
+    silhouetteSampleSize: '--silhouette-sample',
+  };
   for (const [name, value] of Object.entries(shared)) {
-    if (value !== undefined) assertIntegerInRange(`--${name}`, value, 1);
+    const flag = flags[name as keyof typeof shared];
+    if (value !== undefined) assertIntegerInRange(flag, value, 1);
   }
 
   const cells: BenchCell[] = [];
