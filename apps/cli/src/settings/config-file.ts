@@ -12,8 +12,10 @@ const YAML_EXTENSIONS = ['.yaml', '.yml'];
  * Reads an experiment file (JSON, or YAML for `.yaml` and `.yml`) and
  * makes its relative paths relative to the file's folder: `data.path`,
  * `data.labels`, `output.out`, `data.dataset` unless it names a bundled
- * data set, and plug-ins that start with `.`. The result is not yet
- * checked against the schema.
+ * data set, and plug-ins that start with `.`. An empty path stays empty,
+ * because `resolve` would turn it into the file's folder, so the schema
+ * check rejects it naming the field. The result is not yet checked
+ * against the schema.
  *
  * @throws InvalidParameterError naming the file when it cannot be read or
  * parsed, or does not hold an object.
@@ -66,7 +68,7 @@ function resolvePaths(
   folder: string,
 ): Record<string, unknown> {
   const relative = (value: unknown) =>
-    typeof value === 'string' ? resolve(folder, value) : value;
+    typeof value === 'string' && value !== '' ? resolve(folder, value) : value;
   const copy = structuredClone(settings);
   const data = section(copy, 'data');
   if (data !== undefined) {

@@ -195,6 +195,32 @@ describe('resolveRunSettings errors', () => {
     );
   });
 
+  it.each([
+    ['output', 'out'],
+    ['data', 'path'],
+    ['data', 'labels'],
+    ['data', 'dataset'],
+  ])('rejects an empty %s.%s in a file', async (name, field) => {
+    const config = await configFile(
+      `empty-${field}.json`,
+      JSON.stringify({ [name]: { [field]: '' } }),
+    );
+    await expect(resolveRunSettings({ config }, {})).rejects.toThrow(
+      `experiment file ${config}: field "${name}.${field}" must not be ` +
+        'empty, got ""',
+    );
+  });
+
+  it('rejects an empty plug-in in a file', async () => {
+    const config = await configFile(
+      'empty-plugin.json',
+      JSON.stringify({ plugins: [''] }),
+    );
+    await expect(resolveRunSettings({ config }, {})).rejects.toThrow(
+      `experiment file ${config}: field "plugins.0" must not be empty, got ""`,
+    );
+  });
+
   it('names a file that is not there or not JSON', async () => {
     const missing = join(directory, 'missing.json');
     await expect(resolveRunSettings({ config: missing }, {})).rejects.toThrow(

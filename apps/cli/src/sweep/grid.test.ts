@@ -203,6 +203,15 @@ describe('readGridFile', () => {
     expect(cell!.dataPath).toBe(join(directory, 'data', 'usps', 'usps.h5'));
   });
 
+  it('rejects an empty data folder', async () => {
+    const path = join(directory, 'empty-data-dir.json');
+    await writeFile(path, JSON.stringify({ ...grid, dataDir: '' }));
+    await expect(readGridFile(path)).rejects.toThrow(
+      `grid file ${path} is invalid: grid.dataDir is ""; expected a folder ` +
+        'path, not an empty string',
+    );
+  });
+
   it('reads JSON', async () => {
     const path = join(directory, 'grid.json');
     await writeFile(path, JSON.stringify(grid));

@@ -75,7 +75,10 @@ export const gridSchema = z.strictObject(
      * Folder holding `usps/usps.h5` and `20news/`, as seen by the workers.
      * Default: `FIXCLUST_DATA` where the sweep is queued.
      */
-    dataDir: z.string({ error: 'expected a folder path' }).optional(),
+    dataDir: z
+      .string({ error: 'expected a folder path' })
+      .min(1, { error: 'expected a folder path, not an empty string' })
+      .optional(),
     /** Seeded sample size of every data set; default: all rows. */
     limit: integer(1).optional(),
     /** Runs of each deep preset; default: the preset's own, as in bench. */
@@ -126,7 +129,9 @@ export async function readGridFile(path: string): Promise<BenchCell[]> {
     string,
     unknown
   >;
-  if (typeof value?.['dataDir'] === 'string') {
+  // An empty dataDir stays empty for the schema to reject; resolve would
+  // turn it into the file's folder.
+  if (typeof value?.['dataDir'] === 'string' && value['dataDir'] !== '') {
     value['dataDir'] = resolve(dirname(path), value['dataDir']);
   }
   return expandGrid(value, path);
