@@ -6,14 +6,14 @@ import { InvalidArgumentError } from 'commander';
 
 /**
  * Creates the parser of an integer flag that accepts [`minimum`,
- * `maximum`]. It rejects text that is not an integer, and integer text
- * above `maximum` or beyond `Number.MAX_SAFE_INTEGER` in magnitude, which
- * a number cannot hold exactly, with a message that states the range.
- * It returns a safe integer below `minimum` unchanged, so that the
- * setting's own check reports it.
+ * `maximum`]. Integer text above `maximum`, or beyond
+ * `Number.MAX_SAFE_INTEGER` in magnitude, is rejected with the range in
+ * the message. A safe integer below `minimum` is returned, so that the
+ * setting's own check reports it with its own wording.
  *
  * @param minimum - Smallest value the flag accepts, for the message.
  * @param maximum - Largest value; default: `Number.MAX_SAFE_INTEGER`.
+ * @throws InvalidArgumentError for other text and out-of-range integers.
  */
 export function integerParser(
   minimum: number,
@@ -53,8 +53,8 @@ export function parseNumber(value: string): number {
 
 /**
  * Creates the parser of a path or name flag that rejects an empty value,
- * which a path function would read as the current folder, and says to
- * pass `expected` instead.
+ * which a path function would read as the current folder. The message
+ * ends with `pass ${expected}`.
  */
 export function nonEmptyText(expected: string): (value: string) => string {
   return (value) => {
