@@ -173,6 +173,15 @@ describe('resolveRunSettings errors', () => {
     );
   });
 
+  it('gives the range of an oversized integer variable', async () => {
+    await expect(
+      resolveRunSettings({}, { FIXCLUST_SEED: '99999999999999999999' }),
+    ).rejects.toThrow(
+      'environment variable FIXCLUST_SEED must be an integer of at most ' +
+        '9007199254740991 in magnitude, got "99999999999999999999"',
+    );
+  });
+
   it('names the flag', async () => {
     await expect(resolveRunSettings({ runs: 0 }, {})).rejects.toThrow(
       'nRuns must be an integer at least 1, got 0 (set with --runs)',

@@ -166,9 +166,14 @@ function parseText(name: string, text: string, type: TextType): unknown {
         : Number.isFinite(value);
     if (valid) return value;
   }
+  // Integer text beyond what a double represents exactly gets the bound,
+  // since "must be an integer" would contradict it.
+  const oversized = type === 'integer' && /^-?\d+$/.test(text);
   const expected = {
     boolean: 'true, false, 1 or 0',
-    integer: 'an integer',
+    integer: oversized
+      ? `an integer of at most ${Number.MAX_SAFE_INTEGER} in magnitude`
+      : 'an integer',
     number: 'a finite number',
   }[type];
   throw new InvalidParameterError(
