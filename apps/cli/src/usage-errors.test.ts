@@ -207,6 +207,22 @@ describe('empty paths and names', () => {
       '--out must not be empty, got ""; pass the path of the CSV file to write, or leave out --out to print to stdout',
     ],
     [
+      ['run', '--dataset', ''],
+      '--dataset must not be empty, got ""; pass the name of a bundled data set or the path of a CSV or NPY file',
+    ],
+    [
+      ['run', '--data', ''],
+      '--data must not be empty, got ""; pass the file or folder of a bundled data set',
+    ],
+    [
+      ['run', '--labels', ''],
+      '--labels must not be empty, got ""; pass the path of an NPY file of labels',
+    ],
+    [
+      ['run', '--out', ''],
+      '--out must not be empty, got ""; pass the folder to write the results into',
+    ],
+    [
       ['predict', '--model', 'm', '--plugin', ''],
       '--plugin must not be empty, got ""; pass a package name or the path of a module',
     ],
