@@ -3,7 +3,8 @@
 // which parses it whole in memory. Prints one JSON line per call.
 //
 // `generate` writes a seeded file of ROWS rows and COLUMNS columns, each
-// cell uniform in [-100, 100) with three decimals, rows ending in "\n".
+// cell drawn uniformly from [-100, 100) and rounded to three decimals, rows
+// ending in "\n". The folder of FILE.csv must exist.
 //
 // Usage, from the repository root after `pnpm build`:
 //   node benchmarks/streaming/csv-convert.mjs generate ROWS COLUMNS FILE.csv
