@@ -34,7 +34,7 @@ describe('makeDirectory', () => {
     await expect(makeDirectory(path)).resolves.toBeUndefined();
   });
 
-  it('creates a path relative to the working directory', async () => {
+  it('creates a relative path', async () => {
     const previous = process.cwd();
     process.chdir(base);
     try {

@@ -57,8 +57,8 @@ export class RunClaims {
 /**
  * Trains runs that this thread claims until none is left, and labels the
  * rows of `context.data` with each run's best weights. Calls `report`
- * after each run. `first` is a run the caller has already claimed, or
- * undefined when it has none.
+ * after each run. `first` is a run the caller has already claimed;
+ * without one, this function claims the first run itself.
  */
 export async function trainClaimedRuns(
   context: TrainingContext,
